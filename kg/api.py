@@ -1,0 +1,111 @@
+"""Python API of kg; the CLI is a thin layer over these functions.
+
+>>> from kg.api import process
+>>> r = process("data/reports/zuoxie_2020.txt")          # doctest: +SKIP
+>>> len(r.extraction.report.problems())                   # doctest: +SKIP
+13
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import documents, graph, reading, structure
+from .model import KgInputError
+
+DEFAULT_REPORTS = Path("data/reports")
+DEFAULT_OUT = Path("build")
+
+
+@dataclass
+class ReportResult:
+    """One processed report: its id and IRI (also the name of its graph), the graph, the extraction."""
+
+    path: str
+    rid: str
+    iri: str
+    graph: Graph
+    extraction: graph.Extraction
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self):
+        return self.extraction.text
+
+
+def extract(path: str | Path) -> graph.Extraction:
+    """Run the extraction stages on one report file (no RDF yet)."""
+    from . import mentions, quality, resolve   # imported here: jieba is only needed from this point
+
+    t = reading.read(path)
+    rep = structure.parse(t)
+    docs = documents.find_documents(t, rep.meta.issuer)
+    ment, figures = mentions.extract(t, rep, rep.meta.issuer)
+    entities = resolve.resolve(ment, rep.meta.issuer, t.text)
+    own = len({d.canonical for d in docs if d.kind == "regulation"})
+    anomalies = list(t.anomalies) + quality.detect(t, rep, listed_regulations=own)
+    anomalies.sort(key=lambda a: (a.span.start, a.kind))
+    return graph.Extraction(t, rep, docs, entities, figures, anomalies)
+
+
+def process(path: str | Path) -> ReportResult:
+    """Read, extract and build the RDF graph of one report.
+
+    Raises :class:`~kg.model.KgInputError` (message names the file and the problem) on bad input.
+    """
+    ex = extract(path)
+    rid = graph.report_id(path, ex.text.sha256)
+    g = graph.to_graph(ex, rid)
+    warnings = [f"{Path(path).name}:{ex.text.line_of(a.span.start)}: {a.kind}: {a.text} ({a.message})"
+                for a in ex.anomalies]
+    return ReportResult(str(path), rid, str(graph.report_iri(rid)), g, ex, warnings)
+
+
+def expand_paths(paths: list[str | Path] | None) -> list[Path]:
+    """Files to build: the given files, the ``*.txt`` in given directories, default ``data/reports``."""
+    if not paths:
+        paths = [DEFAULT_REPORTS]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() == ".txt"))
+        else:
+            out.append(p)
+    return out
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def serialize_turtle(g: Graph) -> bytes:
+    """Deterministic Turtle (rdflib sorts subjects, predicates and objects; there are no blank nodes)."""
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+def merged(results: list[ReportResult]) -> Graph:
+    g = Graph()
+    for p, ns in graph.PREFIXES.items():
+        g.bind(p, ns)
+    for r in results:
+        g += r.graph
+    return g
+
+
+__all__ = ["KgInputError", "ReportResult", "extract", "process", "expand_paths", "atomic_write",
+           "serialize_turtle", "merged"]

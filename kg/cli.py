@@ -1,0 +1,164 @@
+"""Command line: a thin layer over :mod:`kg.api`.
+
+Exit codes: 0 success; 1 a query/validation found a problem (e.g. SHACL violation);
+2 bad input or usage (the message names the file and the problem).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+from . import api
+from .model import KgInputError
+
+NAMED = sorted(p.name[:-3] for p in resources.files("kg").joinpath("queries").iterdir() if p.name.endswith(".rq"))
+
+
+def named_query(name: str) -> str | None:
+    f = resources.files("kg").joinpath("queries", f"{name}.rq")
+    return f.read_text(encoding="utf-8") if f.is_file() else None
+
+
+def resolve_query(q: str) -> str:
+    """A named query, a path to a ``.rq`` file, or inline SPARQL."""
+    text = named_query(q)
+    if text is not None:
+        return text
+    p = Path(q)
+    if q.endswith(".rq") or (len(q) < 255 and p.is_file()):
+        try:
+            return p.read_text(encoding="utf-8")
+        except OSError as e:
+            raise KgInputError(f"{q}: cannot read query file ({e.strerror})") from None
+    if any(k in q.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        return q
+    raise KgInputError(f"{q}: not a named query ({', '.join(NAMED)}), a .rq file or SPARQL")
+
+
+def _err(msg: str) -> None:
+    print(f"kg: error: {msg}", file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    paths = api.expand_paths(args.reports)
+    if not paths:
+        _err(f"no reports (*.txt) in {' '.join(args.reports or [str(api.DEFAULT_REPORTS)])}")
+        return 2
+    results, failed = [], []
+    for p in paths:
+        try:
+            results.append(api.process(p))
+        except KgInputError as e:
+            failed.append(str(e))
+            _err(str(e))
+    if not results:
+        return 2
+    out = Path(args.out)
+    g = api.merged(results)
+    api.atomic_write(out / "graph.ttl", api.serialize_turtle(g))
+    _summary(results, out)
+    return 2 if failed else 0
+
+
+def _summary(results, out: Path) -> None:
+    counts: Counter[str] = Counter()
+    for r in results:
+        ex = r.extraction
+        counts["reports"] += 1
+        counts["sections"] += len(ex.report.sections)
+        counts["aspects"] += len(ex.report.aspects())
+        counts["problem categories"] += len(ex.report.problems())
+        counts["measures"] += len(ex.report.measures())
+        titles = {}
+        for d in ex.documents:
+            titles[d.canonical] = d.kind
+        counts["documents"] += len(titles)
+        counts["own regulations"] += sum(1 for k in titles.values() if k == "regulation")
+        for e in ex.entities:
+            counts[{"organization": "organizations", "award": "awards", "activity": "activities",
+                    "person": "people"}[e.kind]] += 1
+        counts["figures"] += len(ex.figures)
+        counts["anomalies"] += len(ex.anomalies)
+    print(f"built {out / 'graph.ttl'}")
+    print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    for r in results:
+        for w in r.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+
+
+def cmd_query(args) -> int:
+    from .backend import open_backend
+    sparql = resolve_query(args.query)
+    backend = open_backend(args.graph)
+    try:
+        rs = backend.query(sparql)
+    except Exception as e:   # a SPARQL syntax error from any backend
+        _err(f"query failed: {e}")
+        return 2
+    text = {"json": rs.to_json, "csv": rs.to_csv, "table": rs.to_table}[args.format]()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_trace(args) -> int:
+    from . import trace
+    from .backend import open_backend
+    backend = open_backend(args.graph)
+    n = trace.problem_number(args.what)
+    rs = trace.trace_problem(backend, n) if n is not None else trace.trace_document(backend, args.what)
+    if args.format == "json":
+        print(rs.to_json())
+    else:
+        print(trace.render(rs, args.what))
+    return 0 if rs.rows else 1
+
+
+def cmd_validate(args) -> int:
+    from .backend import open_backend
+    from .validate import validate
+    conforms, report = validate(open_backend(args.graph).graph())
+    print(report)
+    return 0 if conforms else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Rectification reports → RDF knowledge graph.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="extract reports into a graph")
+    b.add_argument("reports", nargs="*", help="report files or directories (default data/reports)")
+    b.add_argument("--out", default=str(api.DEFAULT_OUT), help="output directory (default build/)")
+    b.add_argument("--no-views", action="store_true", help="do not write HTML views")
+    b.set_defaults(func=cmd_build)
+    q = sub.add_parser("query", help="run a named query, a .rq file or inline SPARQL")
+    q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
+    q.add_argument("--graph", default=str(api.DEFAULT_OUT), help="build directory (default build/)")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.set_defaults(func=cmd_query)
+    t = sub.add_parser("trace", help="regulation → measure → problem → aspect, or problem N → regulations")
+    t.add_argument("what", help="a document title (or part of one), or a problem category number")
+    t.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    t.add_argument("--format", choices=["text", "json"], default="text")
+    t.set_defaults(func=cmd_trace)
+    v = sub.add_parser("validate", help="check the graph against the SHACL shapes")
+    v.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KgInputError as e:
+        _err(str(e))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted; nothing half-written was left behind")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

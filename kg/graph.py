@@ -1,0 +1,306 @@
+"""Graph: the extracted report → an rdflib graph in the terms of ``ontology/kg.ttl``.
+
+IRIs are ASCII and deterministic (see docs/ARCHITECTURE.md); Chinese text appears
+only in ``@zh`` literals; there are no blank nodes, so the same input always gives
+the same triples and byte-identical Turtle. Every measure, mention, figure and
+anomaly points (``kgo:evidence``) to a span node holding the anchor text
+(``oa:exact``), its offsets (``oa:start``/``oa:end``) in the normalized text stored on
+the report (``kgo:normalizedText``), the original line (``kgo:line``) and the
+sentence around it.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .model import Anomaly, DocumentMention, Entity, Figure, Measure, Report, Span, Text
+
+KGO = Namespace("https://w3id.org/kg-rectify/ontology#")
+KGR = Namespace("https://w3id.org/kg-rectify/id/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-rectify/ontology")
+
+PREFIXES = {"kgo": KGO, "kgr": KGR, "oa": OA, "eli": ELI, "dcterms": DCTERMS, "skos": SKOS, "org": ORG,
+            "prov": PROV, "foaf": FOAF, "owl": OWL, "rdfs": RDFS, "xsd": XSD}
+DOC_CLASS = {"regulation": KGO.OwnRegulation, "external": KGO.ExternalDocument,
+             "publication": KGO.Publication, "periodical": KGO.Periodical}
+ENTITY_CLASS = {"organization": ORG.Organization, "award": KGO.Award, "activity": KGO.Initiative,
+                "person": PROV.Person}
+ENTITY_PATH = {"organization": "org", "award": "award", "activity": "activity", "person": "person"}
+SENTENCE_END = "。！？!?\n"
+
+
+def report_id(path: str | Path, sha256: str) -> str:
+    """ASCII id of a report: its file stem when that is ASCII, else a hash of its bytes.
+
+    >>> report_id("data/reports/zuoxie_2020.txt", "ab" * 32), report_id("报告.txt", "ab" * 32)
+    ('zuoxie_2020', 'rabababababab')
+    """
+    stem = Path(path).stem
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-")
+    if slug and slug == stem:
+        return slug
+    return "r" + sha256[:12]
+
+
+def digest(s: str, n: int = 16) -> str:
+    return hashlib.sha1(s.encode("utf-8")).hexdigest()[:n]
+
+
+def document_iri(title: str) -> URIRef:
+    return KGR[f"document/{digest(title)}"]
+
+
+def zh(s: str) -> Literal:
+    return Literal(s, lang="zh")
+
+
+@dataclass
+class Extraction:
+    """Everything the stages found in one report, ready for :func:`to_graph`."""
+
+    text: Text
+    report: Report
+    documents: list[DocumentMention]
+    entities: list[Entity] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, ex: Extraction, rid: str):
+        self.ex = ex
+        self.t = ex.text.text
+        self.base = f"report/{rid}"
+        self.R = KGR[self.base]
+        self.g = Graph()
+        for p, ns in PREFIXES.items():
+            self.g.bind(p, ns)
+        self._measures: list[tuple[int, int, URIRef, URIRef | None]] = []   # start, end, measure, problem
+
+    def iri(self, *parts: object) -> URIRef:
+        return KGR["/".join([self.base, *map(str, parts)])]
+
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    def sentence(self, span: Span) -> Span:
+        t = self.t
+        lo = max(t.rfind(c, 0, span.start) for c in SENTENCE_END) + 1
+        hi = min([i for i in (t.find(c, span.end) for c in SENTENCE_END) if i != -1], default=len(t))
+        if hi < len(t) and t[hi] != "\n":
+            hi += 1
+        return Span(min(lo, span.start), max(hi, span.end))
+
+    def evidence(self, node: URIRef, span: Span) -> None:
+        ev = self.iri("span", f"{span.start}-{span.end}")
+        self.add(node, KGO.evidence, ev)
+        if (ev, RDF.type, KGO.Evidence) in self.g:
+            return
+        sent = self.sentence(span)
+        self.add(ev, RDF.type, KGO.Evidence)
+        self.add(ev, OA.exact, zh(span.text(self.t)))
+        self.add(ev, OA.start, Literal(span.start))
+        self.add(ev, OA.end, Literal(span.end))
+        self.add(ev, KGO.line, Literal(self.ex.text.line_of(span.start)))
+        self.add(ev, KGO.sentence, zh(sent.text(self.t)))
+        self.add(ev, KGO.sentenceStart, Literal(sent.start))
+        self.add(ev, KGO.sentenceEnd, Literal(sent.end))
+        self.add(ev, KGO.inReport, self.R)
+
+    def measure_at(self, span: Span) -> tuple[URIRef, URIRef | None] | None:
+        i = bisect.bisect_right(self._measures, (span.start, float("inf"))) - 1
+        if i >= 0:
+            start, end, m, p = self._measures[i]
+            if start <= span.start and span.end <= end:
+                return m, p
+        return None
+
+    # -- stages -------------------------------------------------------------
+    def report(self) -> None:
+        ex, R, meta = self.ex, self.R, self.ex.report.meta
+        self.add(R, RDF.type, KGO.Report)
+        self.add(R, DCTERMS.identifier, Literal(self.base.split("/")[-1]))
+        self.add(R, DCTERMS.title, zh(meta.title))
+        self.add(R, KGO.normalizedText, zh(ex.text.text))
+        self.add(R, KGO.sourceFile, Literal(Path(ex.text.path).name))
+        self.add(R, KGO.sha256, Literal(ex.text.sha256))
+        self.add(R, KGO.truncated, Literal(ex.text.truncated))
+        if meta.title_span:
+            self.evidence(R, meta.title_span)
+        issuer = self.org(meta.issuer or meta.title)
+        self.add(R, DCTERMS.publisher, issuer)
+        if meta.inspector:
+            self.add(R, KGO.inspectedBy, self.org(meta.inspector))
+        if meta.round:
+            self.add(R, KGO.inspectionRound, zh(meta.round))
+        for prop, value in ((KGO.inspectionStart, meta.start), (KGO.inspectionEnd, meta.end),
+                            (KGO.feedbackDate, meta.feedback), (DCTERMS.issued, meta.date)):
+            if value:
+                self.add(R, prop, Literal(value, datatype=XSD.date))
+
+    def org(self, name: str) -> URIRef:
+        node = self.iri(ENTITY_PATH["organization"], digest(name))
+        if (node, RDF.type, ORG.Organization) not in self.g:
+            self.add(node, RDF.type, ORG.Organization)
+            self.add(node, SKOS.prefLabel, zh(name))
+            self.add(node, KGO.inReport, self.R)
+        return node
+
+    def structure(self) -> None:
+        scheme = self.iri("scheme")
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.prefLabel, zh(self.ex.report.meta.title + "·问题清单"))
+        self.add(scheme, KGO.inReport, self.R)
+        self.add(self.R, KGO.problemScheme, scheme)
+        for sec in self.ex.report.sections:
+            s = self.iri("section", sec.number)
+            self.add(s, RDF.type, KGO.Section)
+            self.add(s, KGO.number, Literal(sec.number))
+            self.add(s, DCTERMS.title, zh(sec.title))
+            self.add(s, KGO.inReport, self.R)
+            self.evidence(s, sec.title_span)
+            for m in sec.measures:
+                self.measure(m, self.iri("section", sec.number, "measure", m.number), section=s)
+            for a in sec.aspects:
+                an = self.iri("aspect", a.number)
+                self.add(an, RDF.type, KGO.Aspect)
+                self.add(an, KGO.number, Literal(a.number))
+                self.add(an, SKOS.notation, Literal(str(a.number)))
+                self.add(an, SKOS.prefLabel, zh(a.label))
+                self.add(an, SKOS.inScheme, scheme)
+                self.add(an, SKOS.topConceptOf, scheme)
+                self.add(an, KGO.inSection, s)
+                self.add(an, KGO.inReport, self.R)
+                self.evidence(an, a.label_span)
+                for p in a.problems:
+                    pn = self.iri("problem", p.number)
+                    self.add(pn, RDF.type, KGO.ProblemCategory)
+                    self.add(pn, KGO.number, Literal(p.number))
+                    self.add(pn, SKOS.notation, Literal(f"{a.number}.{p.number}"))
+                    self.add(pn, SKOS.prefLabel, zh(p.label))
+                    self.add(pn, SKOS.broader, an)
+                    self.add(pn, SKOS.inScheme, scheme)
+                    self.add(pn, KGO.inReport, self.R)
+                    self.evidence(pn, p.label_span)
+                    for m in p.measures:
+                        self.measure(m, self.iri("problem", p.number, "measure", m.number), problem=pn)
+        self._measures.sort(key=lambda x: (x[0], x[1]))
+
+    def measure(self, m: Measure, node: URIRef, section: URIRef | None = None,
+                problem: URIRef | None = None) -> None:
+        self.add(node, RDF.type, KGO.Measure)
+        self.add(node, KGO.number, Literal(m.number))
+        self.add(node, KGO.heading, zh(m.heading))
+        self.add(node, KGO.text, zh(m.span.text(self.t)))
+        self.add(node, KGO.inReport, self.R)
+        if problem is not None:
+            self.add(node, KGO.addresses, problem)
+        if section is not None:
+            self.add(node, KGO.inSection, section)
+        self.evidence(node, m.span)
+        self._measures.append((m.span.start, m.span.end, node, problem))
+
+    def mention(self, node: URIRef, cls: URIRef, target: URIRef, span: Span) -> URIRef | None:
+        self.add(node, RDF.type, cls)
+        self.add(node, KGO.mentions, target)
+        self.add(node, KGO.inReport, self.R)
+        self.evidence(node, span)
+        hit = self.measure_at(span)
+        if hit:
+            self.add(node, KGO.inMeasure, hit[0])
+            return hit[1]
+        return None
+
+    def documents(self) -> None:
+        for d in self.ex.documents:
+            doc = document_iri(d.canonical)
+            self.add(doc, RDF.type, DOC_CLASS[d.kind])
+            self.add(doc, RDF.type, KGO.Document)
+            self.add(doc, DCTERMS.title, zh(d.canonical))
+            self.add(doc, KGO.documentKind, Literal(d.kind))
+            if d.title != d.canonical:
+                self.add(doc, SKOS.altLabel, zh(d.title))
+            if d.parent:
+                self.add(document_iri(d.parent), KGO.implements, doc)
+            node = self.iri("mention", f"doc-{d.span.start}-{d.span.end}")
+            self.add(node, KGO.action, Literal(d.action))
+            problem = self.mention(node, KGO.DocumentMention, doc, d.span)
+            if problem is not None and d.kind == "regulation":
+                self.add(doc, KGO.answers, problem)
+
+    def entities(self) -> None:
+        keys = {}
+        for e in self.ex.entities:
+            node = self.iri(ENTITY_PATH[e.kind], digest(e.name))
+            keys[e.key] = node
+            self.add(node, RDF.type, ENTITY_CLASS[e.kind])
+            self.add(node, SKOS.prefLabel, zh(e.name))
+            self.add(node, KGO.inReport, self.R)
+            for a in sorted(set(e.aliases) - {e.name}):
+                self.add(node, SKOS.altLabel, zh(a))
+            if e.kind == "person":
+                self.add(node, FOAF.name, zh(e.name))
+                if e.role:
+                    self.add(node, KGO.role, zh(e.role))
+                    self.add(node, ORG.memberOf, self.org(self.ex.report.meta.issuer or self.ex.report.meta.title))
+            for k, v in sorted(e.facts.items()):
+                self.add(node, KGO[k], Literal(v))
+            for mt in e.mentions:
+                self.mention(self.iri("mention", f"{e.kind}-{mt.span.start}-{mt.span.end}"), KGO.EntityMention,
+                             node, mt.span)
+        for e in self.ex.entities:
+            if e.parent and e.parent in keys:
+                self.add(keys[e.key], ORG.subOrganizationOf, keys[e.parent])
+                self.add(keys[e.key], ORG.unitOf, keys[e.parent])
+
+    def figures(self) -> None:
+        for f in self.ex.figures:
+            node = self.iri("figure", f"{f.span.start}-{f.span.end}")
+            self.add(node, RDF.type, KGO.Figure)
+            self.add(node, RDF.value, Literal(_decimal(f.value), datatype=XSD.decimal))
+            self.add(node, KGO.unit, zh(f.unit))
+            if f.what:
+                self.add(node, KGO.counts, zh(f.what))
+            self.add(node, KGO.inReport, self.R)
+            self.evidence(node, f.span)
+            hit = self.measure_at(f.span)
+            if hit:
+                self.add(node, KGO.inMeasure, hit[0])
+
+    def anomalies(self) -> None:
+        for a in self.ex.anomalies:
+            node = self.iri("anomaly", a.kind, f"{a.span.start}-{a.span.end}")
+            self.add(node, RDF.type, KGO.Anomaly)
+            self.add(node, KGO.anomalyKind, Literal(a.kind))
+            self.add(node, KGO.text, zh(a.text))
+            self.add(node, RDFS.comment, Literal(a.message, lang="en"))
+            self.add(node, KGO.inReport, self.R)
+            self.evidence(node, a.span)
+
+
+def _decimal(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def to_graph(ex: Extraction, rid: str) -> Graph:
+    """Build the RDF graph of one report (its named graph is ``kgr:report/{rid}``)."""
+    b = _Builder(ex, rid)
+    b.report()
+    b.structure()
+    b.documents()
+    b.entities()
+    b.figures()
+    b.anomalies()
+    return b.g
+
+
+def report_iri(rid: str) -> URIRef:
+    return KGR[f"report/{rid}"]

@@ -1,0 +1,212 @@
+"""Typed data passed between the pipeline stages.
+
+bytes --reading--> :class:`Text` --structure--> :class:`Report`
+      --documents/mentions--> :class:`DocumentMention` / :class:`EntityMention`
+      --resolve--> :class:`Entity` --graph--> rdflib graph.
+
+Every offset is a character offset into ``Text.text`` (the normalized text);
+``Text.line_of(offset)`` maps it back to a 1-based line of the original file.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+class KgInputError(Exception):
+    """Bad input: the message names the file and the problem (CLI exit code 2)."""
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open character range ``[start, end)`` in the normalized text."""
+
+    start: int
+    end: int
+
+    def text(self, source: str) -> str:
+        return source[self.start:self.end]
+
+    def __contains__(self, other: "Span") -> bool:  # type: ignore[override]
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """A slip in the source: ``kind`` is a code such as ``repeated_phrase``,
+    ``repeated_sentence``, ``broken_paragraph``, ``truncated``, ``web_footer``,
+    ``count_mismatch``; ``text`` is the quoted source text (for a broken
+    paragraph the two joined parts with ``|`` between them)."""
+
+    kind: str
+    text: str
+    span: Span
+    message: str
+
+
+@dataclass
+class Text:
+    """Normalized text of one report with a map back to the original lines.
+
+    ``line_starts[i]`` is the offset in ``text`` where normalized line ``i`` begins
+    and ``line_numbers[i]`` the 1-based line of the original file it came from.
+    """
+
+    path: str
+    text: str
+    line_starts: list[int]
+    line_numbers: list[int]
+    sha256: str
+    encoding: str
+    truncated: bool = False
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    def line_of(self, offset: int) -> int:
+        """Original 1-based line number of the character at ``offset``."""
+        i = bisect.bisect_right(self.line_starts, offset) - 1
+        return self.line_numbers[max(i, 0)]
+
+
+@dataclass
+class Measure:
+    """One measure (一是… / （1）… / 第一，…). ``number`` counts from 1 inside its parent."""
+
+    number: int
+    heading: str
+    span: Span           # full text of the measure
+    heading_span: Span
+    marker: str          # the marker as written: 一是 / （1） / 第一，
+
+
+@dataclass
+class Problem:
+    """A numbered problem category (1. …) inside an aspect."""
+
+    number: int
+    label: str
+    span: Span           # whole block: label and measures
+    label_span: Span
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class Aspect:
+    """（一）关于…的整改情况: a problem area the inspectors named."""
+
+    number: int
+    label: str
+    span: Span
+    label_span: Span
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """Top section 一、二、三、 of the report."""
+
+    number: int
+    title: str
+    span: Span
+    title_span: Span
+    aspects: list[Aspect] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)   # measures directly in the section
+
+
+@dataclass
+class ReportMeta:
+    title: str
+    issuer: str
+    inspector: str = ""
+    round: str = ""
+    start: str = ""        # ISO dates YYYY-MM-DD
+    end: str = ""
+    feedback: str = ""
+    date: str = ""         # date the report was signed, when given
+    title_span: Span | None = None
+    issuer_span: Span | None = None
+    inspector_span: Span | None = None
+    round_span: Span | None = None
+    dates_span: Span | None = None
+
+
+@dataclass
+class Report:
+    meta: ReportMeta
+    sections: list[Section]
+
+    def aspects(self) -> list[Aspect]:
+        return [a for s in self.sections for a in s.aspects]
+
+    def problems(self) -> list[Problem]:
+        return [p for a in self.aspects() for p in a.problems]
+
+    def measures(self) -> list[Measure]:
+        out: list[Measure] = []
+        for s in self.sections:
+            out.extend(s.measures)
+            for a in s.aspects:
+                for p in a.problems:
+                    out.extend(p.measures)
+        return out
+
+
+# Document kinds and actions: codes used in the graph and in the named queries.
+DOCUMENT_KINDS = ("regulation", "external", "publication", "periodical")
+ACTIONS = ("enact", "revise", "issue", "enforce", "abolish", "study", "compile", "cite")
+
+
+@dataclass
+class DocumentMention:
+    """One 《…》 occurrence. ``title`` is without the outer 《》; ``canonical`` is the
+    full title a short back-reference (《规划纲要》) stands for."""
+
+    title: str
+    canonical: str
+    kind: str
+    action: str
+    span: Span             # including 《》
+    title_span: Span       # without 《》
+    parent: str | None = None   # canonical title of the document this one is nested in
+
+
+ENTITY_KINDS = ("organization", "award", "activity", "person")
+
+
+@dataclass
+class EntityMention:
+    """An occurrence of a unit, award, activity or person in the text.
+
+    ``text`` equals the source text at ``span`` exactly.
+    """
+
+    kind: str
+    text: str
+    span: Span
+    role: str | None = None        # persons: 党组书记 …
+
+
+@dataclass
+class Entity:
+    """A resolved entity. ``name`` is its canonical label: text present in the
+    source, or the full name an alias present in the source stands for. ``key``
+    is an ASCII slug, stable for the same name, used in IRIs."""
+
+    kind: str
+    name: str
+    key: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)
+    role: str | None = None
+    parent: str | None = None      # key of the organization this unit belongs to
+    facts: dict[str, str] = field(default_factory=dict)   # e.g. award edition / counts
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A stated figure: 35次会议 → value 35, unit 次, what 会议."""
+
+    value: float
+    unit: str
+    what: str
+    text: str
+    span: Span

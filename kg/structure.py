@@ -1,0 +1,294 @@
+"""Structure: normalized :class:`~kg.model.Text` → :class:`~kg.model.Report`.
+
+Recognises the report title and issuer, the opening paragraph's inspection facts
+(team, round, period, feedback date), the top sections (一、), the aspects the
+inspectors named (（一）关于…的整改情况), the numbered problem categories (1. …)
+and the measures (一是… / （1）… / 第一，…).
+
+>>> from kg.reading import read_bytes
+>>> src = "中共某某党组关于巡视整改进展情况的通报\\n一、总体情况\\n一是加强领导。成立小组。二是细化任务。"
+>>> r = parse(read_bytes(src.encode(), "x"))
+>>> [m.heading for m in r.sections[0].measures]
+['加强领导', '细化任务']
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Aspect, KgInputError, Measure, Problem, Report, ReportMeta, Section, Span, Text
+from .reading import CONTINUATION_RE, FOOTER_RE
+
+CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN = "一二三四五六七八九十"
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese or Arabic numeral to int.
+
+    >>> cn_to_int("十三"), cn_to_int("二十"), cn_to_int("12"), cn_to_int("二〇一九")
+    (13, 20, 12, 2019)
+    """
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if "十" not in s and "百" not in s:
+        return int("".join(str(CN_DIGITS[c]) for c in s))
+    total, num = 0, 0
+    for ch in s:
+        if ch == "十":
+            total += (num or 1) * 10
+            num = 0
+        elif ch == "百":
+            total += (num or 1) * 100
+            num = 0
+        else:
+            num = CN_DIGITS[ch]
+    return total + num
+
+
+SECTION_RE = re.compile(rf"^([{CN}]+)、")
+ASPECT_RE = re.compile(rf"^[（(]([{CN}]+)[）)]")
+PROBLEM_RE = re.compile(r"^(\d+)\s*[\.．、](?!\d)\s*")
+PAREN_MEASURE_RE = re.compile(r"[（(](\d+)[）)]")
+ORDINAL_MEASURE_RE = re.compile(rf"([{CN}]+)是")
+DI_MEASURE_RE = re.compile(rf"第([{CN}]+)[，,、]")
+CLOSING_RE = re.compile(r"^(?:欢迎.{0,30}监督|如有意见|联系电话|通信地址|电子邮箱|举报电话)")
+DATE_RE = re.compile(r"((?:19|20)\d{2}|[二〇○零一三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月"
+                     r"([\d一二三四五六七八九十]{1,3})日")
+SHORT_DATE_RE = re.compile(r"(?:((?:19|20)\d{2})年)?([\d一二三四五六七八九十]{1,3})月([\d一二三四五六七八九十]{1,3})日")
+
+
+def _paragraphs(text: str) -> list[Span]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append(Span(pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _strip_end(text: str, span: Span) -> Span:
+    """Shrink a span to drop trailing whitespace and a continuation note （下转第3版）."""
+    start, end = span.start, span.end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    m = CONTINUATION_RE.search(text, start, end)
+    if m and text[m.end():end].strip() == "":
+        end = m.start()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _iso(y: int, m: int, d: int) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
+    """Title, issuer and the inspection facts of the opening; returns (meta, index of first body paragraph)."""
+    title_span = paras[0]
+    title = title_span.text(text)
+    first = 1
+    # A long title may be wrapped over two lines: join while the title does not yet end in 通报.
+    if "通报" not in title and len(paras) > 1 and paras[1].text(text).endswith("通报"):
+        title_span = Span(paras[0].start, paras[1].end)
+        title = title_span.text(text).replace("\n", "")
+        first = 2
+    m = re.match(r"(.+?)关于", title)
+    issuer = m.group(1) if m else ""
+    meta = ReportMeta(title=title, issuer=issuer, title_span=title_span,
+                      issuer_span=Span(title_span.start, title_span.start + len(issuer)) if issuer else None)
+    mr = re.search(r"关于(.*?巡[视察])(?:工作)?(?:反馈意见)?整改", title)
+    if mr and mr.group(1) not in ("巡视", "巡察"):
+        meta.round = mr.group(1)
+        meta.round_span = Span(title_span.start + mr.start(1), title_span.start + mr.end(1))
+    # The opening paragraph(s) before the first section hold the inspection facts.
+    intro_end = first
+    while intro_end < len(paras) and not SECTION_RE.match(paras[intro_end].text(text)):
+        intro_end += 1
+    for ps in paras[first:intro_end]:
+        para = ps.text(text)
+        mi = re.search(r"([\u4e00-\u9fff（）()]{2,24}?第[一二三四五六七八九十]+巡[视察]组)", para)
+        if mi and not meta.inspector:
+            meta.inspector = mi.group(1)
+            meta.inspector_span = Span(ps.start + mi.start(1), ps.start + mi.end(1))
+        if not meta.round:
+            mr = re.search(r"根据(.{2,30}?巡[视察])工作", para)
+            if mr:
+                meta.round = mr.group(1)
+                meta.round_span = Span(ps.start + mr.start(1), ps.start + mr.end(1))
+        mrange = re.search(DATE_RE.pattern + r"\s*(?:至|到|—|－|-|~)\s*" + SHORT_DATE_RE.pattern, para)
+        if mrange and not meta.start:
+            y = cn_to_int(mrange.group(1))
+            meta.start = _iso(y, cn_to_int(mrange.group(2)), cn_to_int(mrange.group(3)))
+            y2 = int(mrange.group(4)) if mrange.group(4) else y
+            meta.end = _iso(y2, cn_to_int(mrange.group(5)), cn_to_int(mrange.group(6)))
+            meta.dates_span = Span(ps.start + mrange.start(), ps.start + mrange.end())
+        for sentence in re.finditer(r"[^。]*反馈[^。]*。?", para):
+            md = DATE_RE.search(sentence.group(0))
+            if md and not meta.feedback and (not mrange or md.start() + sentence.start() >= mrange.end()):
+                meta.feedback = _iso(cn_to_int(md.group(1)), cn_to_int(md.group(2)), cn_to_int(md.group(3)))
+                break
+    return meta, first
+
+
+def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
+    """Measures inside ``block``: 一是…二是… (in order), （1）（2）… or 第一，第二，…
+
+    A marker counts only at a paragraph start or right after 。；： and only in sequence
+    (二是 after 一是), so words such as 统一是 or 唯一是 do not start a measure.
+    """
+    body = block.text(text)
+    starts: list[tuple[int, int, str]] = []   # (offset in body, marker length, marker)
+    for regex, first_ok in ((ORDINAL_MEASURE_RE, True), (PAREN_MEASURE_RE, True), (DI_MEASURE_RE, True)):
+        expected = 1
+        found: list[tuple[int, int, str]] = []
+        for m in regex.finditer(body):
+            i = m.start()
+            if i > 0 and body[i - 1] not in "。；;：:\n":
+                continue
+            try:
+                n = cn_to_int(m.group(1))
+            except (KeyError, ValueError):
+                continue
+            if n == expected:
+                found.append((i, len(m.group(0)), m.group(0)))
+                expected += 1
+            elif n == 1 and found:   # a second list inside the block: keep the first
+                break
+        if len(found) > len(starts):
+            starts = found
+    measures = []
+    for k, (off, mlen, marker) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        span = _strip_end(text, Span(block.start + off, block.start + end))
+        content_start = span.start + mlen
+        # heading: the clause before the first 。 (or the whole measure when it has none)
+        stop = text.find("。", content_start, span.end)
+        h_end = stop if stop != -1 else span.end
+        heading_span = Span(content_start, h_end)
+        measures.append(Measure(number=k + 1, heading=heading_span.text(text).strip(), span=span,
+                                heading_span=heading_span, marker=marker))
+    return measures
+
+
+def _problem_label(text: str, start: int, end: int) -> Span:
+    """The problem category's label: its first sentence; 关于“X”问题的整改 → X."""
+    line_end = text.find("\n", start, end)
+    stop = text.find("。", start, end)
+    candidates = [x for x in (line_end, stop) if x != -1]
+    stop = min(candidates) if candidates else end
+    label = text[start:stop]
+    m = re.match(r"关于[“\"](.+)[”\"]问题的整改", label)
+    if m:
+        return Span(start + m.start(1), start + m.end(1))
+    m = re.match(r"(?:针对|关于)(.+?)的?问题[，,]", label)
+    if m:
+        return Span(start + m.start(1), start + m.end(1))
+    return Span(start, stop)
+
+
+def _aspect_label(text: str, span: Span) -> Span:
+    s = span.text(text)
+    m = re.match(r"关于(.+?)(?:的整改情况|的问题|问题的整改情况|整改情况)?$", s)
+    if m:
+        return Span(span.start + m.start(1), span.start + m.end(1))
+    m = re.match(r"(.+?)(?:方面的?问题?|方面)?$", s)
+    return Span(span.start + m.start(1), span.start + m.end(1))
+
+
+def parse(t: Text) -> Report:
+    """Parse the report structure; :class:`KgInputError` when the text has none."""
+    text = t.text
+    paras = _paragraphs(text)
+    meta, first = parse_meta(text, paras)
+    # The body ends where the closing matter begins: invitation to supervise, contacts,
+    # signature, date, web footer.
+    body_end = len(paras)
+    while body_end > first:
+        p = paras[body_end - 1].text(text)
+        if (CLOSING_RE.match(p) or FOOTER_RE.match(p) or DATE_RE.fullmatch(p) or len(p) <= 20
+                and "。" not in p and not SECTION_RE.match(p)):
+            if DATE_RE.fullmatch(p):
+                d = DATE_RE.fullmatch(p)
+                meta.date = _iso(cn_to_int(d.group(1)), cn_to_int(d.group(2)), cn_to_int(d.group(3)))
+            body_end -= 1
+        else:
+            break
+    sec_idx = [i for i in range(first, body_end) if SECTION_RE.match(paras[i].text(text))]
+    if not sec_idx:
+        raise KgInputError(f"{t.path}: no report structure found (no top sections 一、二、…)")
+    sections: list[Section] = []
+    for k, i in enumerate(sec_idx):
+        j = sec_idx[k + 1] if k + 1 < len(sec_idx) else body_end
+        ps = paras[i]
+        m = SECTION_RE.match(ps.text(text))
+        title_span = Span(ps.start + m.end(), ps.end)
+        sec = Section(number=cn_to_int(m.group(1)), title=title_span.text(text), span=Span(ps.start, paras[j - 1].end),
+                      title_span=title_span)
+        _parse_section_body(text, paras, i + 1, j, sec)
+        sections.append(sec)
+    if not any(s.aspects or s.measures for s in sections):
+        raise KgInputError(f"{t.path}: no report structure found (no aspects, problems or measures)")
+    return Report(meta=meta, sections=sections)
+
+
+def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Section) -> None:
+    is_problem = [bool(PROBLEM_RE.match(paras[x].text(text))) for x in range(i, j)]
+    aspect_idx = [x for x in range(i, j) if ASPECT_RE.match(paras[x].text(text))]
+    # （一） opens an aspect only when numbered problem categories follow it; otherwise
+    # (a section of measures written （一）（二）…) it is a measure.
+    real_aspects = []
+    for k, x in enumerate(aspect_idx):
+        nxt = aspect_idx[k + 1] if k + 1 < len(aspect_idx) else j
+        if any(is_problem[y - i] for y in range(x + 1, nxt)):
+            real_aspects.append(x)
+    if not real_aspects:
+        if any(is_problem):   # problem categories without aspects: one implicit aspect is not assumed
+            real_aspects = []
+        block = Span(paras[i].start, paras[j - 1].end) if i < j else Span(paras[i - 1].end, paras[i - 1].end)
+        if aspect_idx:
+            sec.measures = _paren_cn_measures(text, paras, aspect_idx, j)
+        else:
+            sec.measures = _split_measures(text, block, paras)
+        return
+    # paragraphs before the first aspect may hold section-level measures
+    if real_aspects[0] > i:
+        sec.measures = _split_measures(text, Span(paras[i].start, paras[real_aspects[0] - 1].end), paras)
+    for k, x in enumerate(real_aspects):
+        nxt = real_aspects[k + 1] if k + 1 < len(real_aspects) else j
+        ps = paras[x]
+        m = ASPECT_RE.match(ps.text(text))
+        head = Span(ps.start + m.end(), ps.end)
+        asp = Aspect(number=cn_to_int(m.group(1)), label="", span=Span(ps.start, paras[nxt - 1].end),
+                     label_span=_aspect_label(text, head))
+        asp.label = asp.label_span.text(text)
+        prob_idx = [y for y in range(x + 1, nxt) if is_problem[y - i]]
+        for q, y in enumerate(prob_idx):
+            z = prob_idx[q + 1] if q + 1 < len(prob_idx) else nxt
+            pm = PROBLEM_RE.match(paras[y].text(text))
+            start = paras[y].start + pm.end()
+            block = _strip_end(text, Span(paras[y].start, paras[z - 1].end))
+            label_span = _problem_label(text, start, block.end)
+            prob = Problem(number=int(pm.group(1)), label=label_span.text(text), span=block, label_span=label_span)
+            # measures start after the label line / sentence
+            after = text.find("\n", start, block.end)
+            stop = text.find("。", start, block.end)
+            cut = min([c for c in (after, stop) if c != -1], default=block.end)
+            prob.measures = _split_measures(text, Span(cut + 1, block.end), paras)
+            asp.problems.append(prob)
+        sec.aspects.append(asp)
+
+
+def _paren_cn_measures(text: str, paras: list[Span], idx: list[int], j: int) -> list[Measure]:
+    """Measures written as （一）…（二）… paragraphs in a section without problem categories."""
+    out = []
+    for k, x in enumerate(idx):
+        nxt = idx[k + 1] if k + 1 < len(idx) else j
+        span = _strip_end(text, Span(paras[x].start, paras[nxt - 1].end))
+        m = ASPECT_RE.match(paras[x].text(text))
+        content_start = span.start + m.end()
+        stop = text.find("。", content_start, span.end)
+        h = Span(content_start, stop if stop != -1 else span.end)
+        out.append(Measure(number=k + 1, heading=h.text(text), span=span, heading_span=h, marker=m.group(0)))
+    return out

@@ -1,0 +1,90 @@
+"""Trace: regulation → measure (quoted sentence) → problem category → aspect, and back.
+
+Works on any backend with ``query(sparql) -> ResultSet`` (embedded store, rdflib, remote server).
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from .results import ResultSet
+
+PREFIXES = resources.files("kg").joinpath("queries/report.rq").read_text(encoding="utf-8")
+PREFIXES = "\n".join(line for line in PREFIXES.splitlines() if line.startswith("PREFIX"))
+
+
+def sparql_string(s: str) -> str:
+    """A SPARQL string literal for any text (quotes, backslashes, newlines escaped).
+
+    >>> sparql_string('a"b\\\\c')
+    '"a\\\\"b\\\\\\\\c"'
+    """
+    out = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{out}"'
+
+
+CHAIN = PREFIXES + """
+SELECT ?report ?title ?kind ?action ?line ?sentence ?measure_heading ?problem_no ?problem ?aspect_no ?aspect
+       ?section_no ?section WHERE {
+  ?doc a kgo:Document ; dcterms:title ?t ; kgo:documentKind ?kind .
+  ?mention kgo:mentions ?doc ; kgo:action ?action ; kgo:inReport ?report ; kgo:evidence ?ev .
+  ?ev kgo:line ?line ; kgo:sentence ?s .
+  OPTIONAL { ?mention kgo:inMeasure ?m . ?m kgo:heading ?mh .
+    OPTIONAL { ?m kgo:addresses ?p . ?p kgo:number ?problem_no ; skos:prefLabel ?pl ; skos:broader ?a .
+               ?a kgo:number ?aspect_no ; skos:prefLabel ?al }
+    OPTIONAL { ?m kgo:inSection ?sec . ?sec kgo:number ?section_no ; dcterms:title ?st } }
+  FILTER(%(filter)s)
+  BIND(STR(?t) AS ?title) BIND(STR(?s) AS ?sentence) BIND(STR(?mh) AS ?measure_heading)
+  BIND(STR(?pl) AS ?problem) BIND(STR(?al) AS ?aspect) BIND(STR(?st) AS ?section)
+}
+ORDER BY ?report ?title ?line
+"""
+
+
+def _strip_title(q: str) -> str:
+    return re.sub(r"^[《〈]|[》〉]$", "", q.strip())
+
+
+def trace_document(backend, title: str) -> ResultSet:
+    """Every mention of documents whose title contains ``title``, with its chain up to the aspect."""
+    flt = f"CONTAINS(STR(?t), {sparql_string(_strip_title(title))})"
+    return backend.query(CHAIN % {"filter": flt})
+
+
+def trace_problem(backend, number: int) -> ResultSet:
+    """Every document mentioned in the measures of problem category ``number``."""
+    return backend.query(CHAIN % {"filter": f"BOUND(?problem_no) && ?problem_no = {int(number)}"})
+
+
+def problem_number(q: str) -> int | None:
+    """``8``, ``问题8``, ``第8类``, ``#8`` → 8; otherwise None.
+
+    >>> problem_number("第8类问题"), problem_number("中国作家协会调研工作办法")
+    (8, None)
+    """
+    m = re.fullmatch(r"\s*(?:#|问题|第)?\s*(\d{1,3})\s*(?:类)?(?:问题)?\s*", q)
+    return int(m.group(1)) if m else None
+
+
+def render(rs: ResultSet, query: str) -> str:
+    """Human-readable chain, one block per regulation and mention."""
+    rows = rs.values()
+    if not rows:
+        return f"no document or problem matches {query!r}"
+    out: list[str] = []
+    current = None
+    for r in rows:
+        head = (r.get("report", ""), r["title"])
+        if head != current:
+            current = head
+            rid = r.get("report", "").rsplit("/", 1)[-1]
+            out.append(f"《{r['title']}》  [{r['kind']}]  report {rid}")
+        out.append(f"  ├─ {r['action']} · line {r['line']}: “{r['sentence']}”")
+        if r.get("measure_heading"):
+            out.append(f"  │    measure: {r['measure_heading']}")
+        if r.get("problem_no"):
+            out.append(f"  │    problem category {r['problem_no']}: {r['problem']}")
+            out.append(f"  │    aspect （{r['aspect_no']}）: {r['aspect']}")
+        elif r.get("section_no"):
+            out.append(f"  │    section {r['section_no']}: {r['section']}")
+    return "\n".join(out)
