@@ -1,0 +1,68 @@
+"""Graph: provenance of every fact, deterministic ASCII IRIs, Chinese only in @zh literals."""
+import re
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.api import process, serialize_turtle
+from kg.graph import KGO, OA
+
+from .conftest import REPORTS
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in REPORTS])
+def test_every_evidence_span_equals_its_anchor(processed, stem):
+    r = processed[stem]
+    g = r.graph
+    text = str(g.value(URIRef(r.iri), KGO.normalizedText))
+    assert text == r.text.text
+    lines = r.text.path and open(r.text.path, "rb").read().decode(r.text.encoding if r.text.encoding != "utf-8"
+                                                                  else "utf-8-sig").splitlines()
+    spans = list(g.subjects(RDF.type, KGO.Evidence))
+    assert len(spans) > 50
+    for ev in spans:
+        start, end = int(g.value(ev, OA.start)), int(g.value(ev, OA.end))
+        assert text[start:end] == str(g.value(ev, OA.exact)), ev
+        s0, s1 = int(g.value(ev, KGO.sentenceStart)), int(g.value(ev, KGO.sentenceEnd))
+        assert text[s0:s1] == str(g.value(ev, KGO.sentence)) and s0 <= start and end <= s1
+        line = int(g.value(ev, KGO.line))
+        assert text[start:start + 4].strip() in lines[line - 1] or text[start:start + 4] == "", (ev, line)
+
+
+@pytest.mark.parametrize("cls", [KGO.Measure, KGO.DocumentMention, KGO.EntityMention, KGO.Figure, KGO.Anomaly])
+def test_every_measure_and_mention_has_evidence(seed, cls):
+    nodes = list(seed.graph.subjects(RDF.type, cls))
+    assert nodes, f"no {cls} in the seed graph"
+    for n in nodes:
+        assert len(list(seed.graph.objects(n, KGO.evidence))) == 1, n
+
+
+def test_two_builds_give_byte_identical_turtle():
+    seed = REPORTS[0].parent / "zuoxie_2020.txt"
+    assert serialize_turtle(process(seed).graph) == serialize_turtle(process(seed).graph)
+
+
+def test_iris_are_ascii_and_chinese_only_in_zh_literals(processed):
+    for r in processed.values():
+        for triple in r.graph:
+            for term in triple:
+                if isinstance(term, URIRef):
+                    assert re.fullmatch(r"[\x21-\x7e]+", str(term)), term
+                elif isinstance(term, Literal) and re.search(r"[\u3000-\u9fff\uff00-\uffef]", str(term)):
+                    assert term.language == "zh", (triple, term)
+
+
+def test_seed_regulation_traces_to_problem_and_aspect(seed):
+    g = seed.graph
+    q = """PREFIX kgo: <https://w3id.org/kg-rectify/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?action ?pn ?an ?sentence WHERE {
+      ?doc dcterms:title "中国作家协会调研工作办法"@zh . ?m kgo:mentions ?doc ; kgo:action ?action ;
+      kgo:inMeasure/kgo:addresses ?p ; kgo:evidence/kgo:sentence ?sentence .
+      ?p kgo:number ?pn ; skos:broader/kgo:number ?an }"""
+    rows = [tuple(map(str, r)) for r in g.query(q)]
+    assert len(rows) == 1
+    action, pn, an, sentence = rows[0]
+    assert (action, pn, an) == ("enact", "8", "2")
+    assert "研究制定《中国作家协会调研工作办法》" in sentence

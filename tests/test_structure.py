@@ -1,0 +1,72 @@
+"""Structure: sections, aspects, problem categories, measures and the opening's facts."""
+import json
+
+import pytest
+
+from kg.model import KgInputError
+from kg.reading import read, read_bytes
+from kg.structure import parse
+
+from .conftest import MINI, REPORTS, SHARED_EVAL
+
+DATA = REPORTS[0].parent
+
+
+def test_seed_structure():
+    r = parse(read(DATA / "zuoxie_2020.txt"))
+    assert len(r.sections) == 3
+    assert len(r.aspects()) == 4
+    assert [len(p.measures) for p in r.problems()] == [3, 3, 3, 3, 2, 4, 3, 3, 4, 5, 3, 3, 3]
+    assert len(r.sections[0].measures) == 4 and len(r.sections[2].measures) == 1
+    assert r.problems()[7].measures[1].heading == "力戒形式主义、官僚主义"
+    # the broken paragraph of category 2 is repaired in its label
+    assert r.problems()[1].label == "不断保持先进性，引领广大作家书写和记录伟大事业、时代精神"
+    # the continuation note is not part of the last measure
+    assert not r.sections[2].measures[0].span.text(read(DATA / "zuoxie_2020.txt").text).endswith("）")
+
+
+def test_seed_meta():
+    m = parse(read(DATA / "zuoxie_2020.txt")).meta
+    assert (m.issuer, m.inspector, m.round) == ("中共中国作家协会党组", "中央第六巡视组", "十九届中央第四轮巡视")
+    assert (m.start, m.end, m.feedback) == ("2019-09-12", "2019-11-25", "2020-01-06")
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in REPORTS])
+def test_structure_matches_gold(stem):
+    gold_file = SHARED_EVAL / "gold" / f"{stem}.json"
+    if not gold_file.exists():
+        pytest.skip("no gold annotation beside the project")
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    t = read(DATA / f"{stem}.txt")
+    r = parse(t)
+    assert len(r.sections) == gold["sections"]
+    assert len(r.sections[0].measures) == gold["measures_in_section_1"]
+    assert len(r.sections[-1].measures) == gold["measures_in_section_3_visible"]
+    got = [(a.number, p.number, len(p.measures)) for a in r.aspects() for p in a.problems]
+    assert got == [(p["aspect"], p["no"], p["measures"]) for p in gold["problems"]]
+    for p, g in zip(r.problems(), gold["problems"]):
+        assert g["key"].replace("‘", "“").replace("’", "”") in p.label.replace("‘", "“").replace("’", "”")
+    assert (r.meta.start, r.meta.end, r.meta.feedback) == (
+        gold["report"]["inspection_start"], gold["report"]["inspection_end"], gold["report"]["feedback_date"])
+    assert r.meta.inspector == gold["report"]["inspector"]
+
+
+def test_handwritten_report_with_other_markers():
+    r = parse(read_bytes(MINI.encode(), "mini.txt"))
+    assert r.meta.inspector == "中央第三巡视组" and r.meta.feedback == "2021-06-02"
+    assert [m.heading for m in r.sections[0].measures] == ["成立领导小组", "细化任务"]
+    p1, p2 = r.problems()
+    assert p1.label == "理论学习不够系统" and len(p1.measures) == 2
+    assert [m.marker for m in p2.measures] == ["（1）", "（2）"]
+    assert [m.heading for m in r.sections[2].measures] == ["坚持标准不降", "坚持力度不减"]
+
+
+def test_ordinal_marker_inside_a_word_is_not_a_measure():
+    src = "标题的通报\n一、总体\n一是统一思想。坚持统一是关键。二是加强领导。"
+    r = parse(read_bytes(src.encode(), "x"))
+    assert [m.heading for m in r.sections[0].measures] == ["统一思想", "加强领导"]
+
+
+def test_text_without_structure_is_rejected():
+    with pytest.raises(KgInputError, match="no report structure"):
+        parse(read_bytes("这是一段没有任何结构的普通文字。\n第二段也没有。".encode(), "plain.txt"))
