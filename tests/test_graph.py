@@ -66,3 +66,19 @@ def test_seed_regulation_traces_to_problem_and_aspect(seed):
     action, pn, an, sentence = rows[0]
     assert (action, pn, an) == ("enact", "8", "2")
     assert "研究制定《中国作家协会调研工作办法》" in sentence
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in REPORTS])
+def test_no_entity_label_absent_from_the_source(processed, stem):
+    """Every unit, award, activity and person is named in the text, or is the full name of an alias that is."""
+    from rdflib.namespace import ORG, PROV, SKOS
+    r = processed[stem]
+    g, text = r.graph, r.text.text
+    for cls in (ORG.Organization, KGO.Award, KGO.Initiative, PROV.Person):
+        for e in g.subjects(RDF.type, cls):
+            name = str(g.value(e, SKOS.prefLabel))
+            aliases = [str(a) for a in g.objects(e, SKOS.altLabel)]
+            assert name in text or any(a in text for a in aliases), (stem, name, aliases)
+            for m in g.subjects(KGO.mentions, e):
+                ev = g.value(m, KGO.evidence)
+                assert str(g.value(ev, OA.exact)) in [name, *aliases], (name, str(g.value(ev, OA.exact)))
