@@ -124,6 +124,14 @@ def cmd_validate(args) -> int:
     return 0 if conforms else 1
 
 
+def cmd_stats(args) -> int:
+    from . import stats
+    from .backend import open_backend
+    s = stats.stats(open_backend(args.graph).graph(), top=args.top)
+    print(stats.to_json(s) if args.format == "json" else stats.render(s))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Rectification reports → RDF knowledge graph.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -145,6 +153,11 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes")
     v.add_argument("--graph", default=str(api.DEFAULT_OUT))
     v.set_defaults(func=cmd_validate)
+    st = sub.add_parser("stats", help="counts per type, most connected units, busiest problem categories")
+    st.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    st.add_argument("--format", choices=["table", "json"], default="table")
+    st.add_argument("--top", type=int, default=10)
+    st.set_defaults(func=cmd_stats)
     return p
 
 

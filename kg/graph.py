@@ -244,7 +244,7 @@ class _Builder:
             self.add(node, RDF.type, ENTITY_CLASS[e.kind])
             self.add(node, SKOS.prefLabel, zh(e.name))
             self.add(node, KGO.inReport, self.R)
-            for a in sorted(set(e.aliases) - {e.name}):
+            for a in sorted((set(e.aliases) | {mt.text for mt in e.mentions}) - {e.name}):
                 self.add(node, SKOS.altLabel, zh(a))
             if e.kind == "person":
                 self.add(node, FOAF.name, zh(e.name))
