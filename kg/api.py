@@ -23,18 +23,27 @@ DEFAULT_OUT = Path("build")
 
 @dataclass
 class ReportResult:
-    """One processed report: its id and IRI (also the name of its graph), the graph, the extraction."""
+    """One processed report: its id and IRI (also the name of its graph), its triples as sorted
+    N-Triples, the extraction, and warnings (one line each, with file and line number)."""
 
     path: str
     rid: str
     iri: str
-    graph: Graph
+    ntriples: bytes
     extraction: graph.Extraction
     warnings: list[str] = field(default_factory=list)
+    _graph: Graph | None = field(default=None, repr=False)
 
     @property
     def text(self):
         return self.extraction.text
+
+    @property
+    def graph(self) -> Graph:
+        """The report's graph as an rdflib graph (parsed on first use)."""
+        if self._graph is None:
+            self._graph = graph.parse_ntriples(self.ntriples)
+        return self._graph
 
 
 def extract(path: str | Path) -> graph.Extraction:
@@ -59,10 +68,10 @@ def process(path: str | Path) -> ReportResult:
     """
     ex = extract(path)
     rid = graph.report_id(path, ex.text.sha256)
-    g = graph.to_graph(ex, rid)
+    nt = graph.to_ntriples(ex, rid)
     warnings = [f"{Path(path).name}:{ex.text.line_of(a.span.start)}: {a.kind}: {a.text} ({a.message})"
                 for a in ex.anomalies]
-    return ReportResult(str(path), rid, str(graph.report_iri(rid)), g, ex, warnings)
+    return ReportResult(str(path), rid, graph.report_iri(rid), nt, ex, warnings)
 
 
 def expand_paths(paths: list[str | Path] | None) -> list[Path]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Anomaly, DocumentMention, Entity, Figure, Measure, Report, Span, Text
@@ -54,12 +54,42 @@ def digest(s: str, n: int = 16) -> str:
     return hashlib.sha1(s.encode("utf-8")).hexdigest()[:n]
 
 
-def document_iri(title: str) -> URIRef:
-    return KGR[f"document/{digest(title)}"]
+def document_iri(title: str) -> str:
+    return f"{KGR}document/{digest(title)}"
 
 
-def zh(s: str) -> Literal:
-    return Literal(s, lang="zh")
+class _Lit(str):
+    """A literal already written in N-Triples syntax."""
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_ESCAPE_RE = re.compile(r'[\\"\n\r\x00-\x1f\x7f]')
+
+
+def _esc(s: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"), s)
+
+
+def zh(s: str) -> _Lit:
+    """A Chinese text literal.
+
+    >>> print(zh('《办法》"1"'))
+    "《办法》\\"1\\""@zh
+    """
+    return _Lit(f'"{_esc(s)}"@zh')
+
+
+def lit(v: object, lang: str | None = None, datatype: str | None = None) -> _Lit:
+    """A literal: bool → xsd:boolean, int → xsd:integer, str → plain (or ``lang`` / ``datatype``)."""
+    if isinstance(v, bool):
+        return _Lit(f'"{str(v).lower()}"^^<{XSD}boolean>')
+    if isinstance(v, int):
+        return _Lit(f'"{v}"^^<{XSD}integer>')
+    if lang:
+        return _Lit(f'"{_esc(str(v))}"@{lang}')
+    if datatype:
+        return _Lit(f'"{_esc(str(v))}"^^<{XSD}{datatype}>')
+    return _Lit(f'"{_esc(str(v))}"')
 
 
 @dataclass
@@ -79,17 +109,16 @@ class _Builder:
         self.ex = ex
         self.t = ex.text.text
         self.base = f"report/{rid}"
-        self.R = KGR[self.base]
-        self.g = Graph()
-        for p, ns in PREFIXES.items():
-            self.g.bind(p, ns)
-        self._measures: list[tuple[int, int, URIRef, URIRef | None]] = []   # start, end, measure, problem
+        self.R = f"{KGR}{self.base}"
+        self.lines: dict[str, None] = {}     # N-Triples lines, unique, in insertion order
+        self._done: set[str] = set()          # evidence and organization nodes already described
+        self._measures: list[tuple[int, int, str, str | None]] = []   # start, end, measure, problem
 
-    def iri(self, *parts: object) -> URIRef:
-        return KGR["/".join([self.base, *map(str, parts)])]
+    def iri(self, *parts: object) -> str:
+        return "/".join([f"{KGR}{self.base}", *map(str, parts)])
 
-    def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines[f"<{s}> <{p}> {o if isinstance(o, _Lit) else f'<{o}>'} ."] = None
 
     def sentence(self, span: Span) -> Span:
         t = self.t
@@ -99,23 +128,24 @@ class _Builder:
             hi += 1
         return Span(min(lo, span.start), max(hi, span.end))
 
-    def evidence(self, node: URIRef, span: Span) -> None:
+    def evidence(self, node: str, span: Span) -> None:
         ev = self.iri("span", f"{span.start}-{span.end}")
         self.add(node, KGO.evidence, ev)
-        if (ev, RDF.type, KGO.Evidence) in self.g:
+        if ev in self._done:
             return
+        self._done.add(ev)
         sent = self.sentence(span)
         self.add(ev, RDF.type, KGO.Evidence)
         self.add(ev, OA.exact, zh(span.text(self.t)))
-        self.add(ev, OA.start, Literal(span.start))
-        self.add(ev, OA.end, Literal(span.end))
-        self.add(ev, KGO.line, Literal(self.ex.text.line_of(span.start)))
+        self.add(ev, OA.start, lit(span.start))
+        self.add(ev, OA.end, lit(span.end))
+        self.add(ev, KGO.line, lit(self.ex.text.line_of(span.start)))
         self.add(ev, KGO.sentence, zh(sent.text(self.t)))
-        self.add(ev, KGO.sentenceStart, Literal(sent.start))
-        self.add(ev, KGO.sentenceEnd, Literal(sent.end))
+        self.add(ev, KGO.sentenceStart, lit(sent.start))
+        self.add(ev, KGO.sentenceEnd, lit(sent.end))
         self.add(ev, KGO.inReport, self.R)
 
-    def measure_at(self, span: Span) -> tuple[URIRef, URIRef | None] | None:
+    def measure_at(self, span: Span) -> tuple[str, str | None] | None:
         i = bisect.bisect_right(self._measures, (span.start, float("inf"))) - 1
         if i >= 0:
             start, end, m, p = self._measures[i]
@@ -127,12 +157,12 @@ class _Builder:
     def report(self) -> None:
         ex, R, meta = self.ex, self.R, self.ex.report.meta
         self.add(R, RDF.type, KGO.Report)
-        self.add(R, DCTERMS.identifier, Literal(self.base.split("/")[-1]))
+        self.add(R, DCTERMS.identifier, lit(self.base.split("/")[-1]))
         self.add(R, DCTERMS.title, zh(meta.title))
         self.add(R, KGO.normalizedText, zh(ex.text.text))
-        self.add(R, KGO.sourceFile, Literal(Path(ex.text.path).name))
-        self.add(R, KGO.sha256, Literal(ex.text.sha256))
-        self.add(R, KGO.truncated, Literal(ex.text.truncated))
+        self.add(R, KGO.sourceFile, lit(Path(ex.text.path).name))
+        self.add(R, KGO.sha256, lit(ex.text.sha256))
+        self.add(R, KGO.truncated, lit(ex.text.truncated))
         if meta.title_span:
             self.evidence(R, meta.title_span)
         issuer = self.org(meta.issuer or meta.title)
@@ -144,11 +174,12 @@ class _Builder:
         for prop, value in ((KGO.inspectionStart, meta.start), (KGO.inspectionEnd, meta.end),
                             (KGO.feedbackDate, meta.feedback), (DCTERMS.issued, meta.date)):
             if value:
-                self.add(R, prop, Literal(value, datatype=XSD.date))
+                self.add(R, prop, lit(value, datatype="date"))
 
-    def org(self, name: str) -> URIRef:
+    def org(self, name: str) -> str:
         node = self.iri(ENTITY_PATH["organization"], digest(name))
-        if (node, RDF.type, ORG.Organization) not in self.g:
+        if node not in self._done:
+            self._done.add(node)
             self.add(node, RDF.type, ORG.Organization)
             self.add(node, SKOS.prefLabel, zh(name))
             self.add(node, KGO.inReport, self.R)
@@ -163,7 +194,7 @@ class _Builder:
         for sec in self.ex.report.sections:
             s = self.iri("section", sec.number)
             self.add(s, RDF.type, KGO.Section)
-            self.add(s, KGO.number, Literal(sec.number))
+            self.add(s, KGO.number, lit(sec.number))
             self.add(s, DCTERMS.title, zh(sec.title))
             self.add(s, KGO.inReport, self.R)
             self.evidence(s, sec.title_span)
@@ -172,8 +203,8 @@ class _Builder:
             for a in sec.aspects:
                 an = self.iri("aspect", a.number)
                 self.add(an, RDF.type, KGO.Aspect)
-                self.add(an, KGO.number, Literal(a.number))
-                self.add(an, SKOS.notation, Literal(str(a.number)))
+                self.add(an, KGO.number, lit(a.number))
+                self.add(an, SKOS.notation, lit(str(a.number)))
                 self.add(an, SKOS.prefLabel, zh(a.label))
                 self.add(an, SKOS.inScheme, scheme)
                 self.add(an, SKOS.topConceptOf, scheme)
@@ -183,8 +214,8 @@ class _Builder:
                 for p in a.problems:
                     pn = self.iri("problem", p.number)
                     self.add(pn, RDF.type, KGO.ProblemCategory)
-                    self.add(pn, KGO.number, Literal(p.number))
-                    self.add(pn, SKOS.notation, Literal(f"{a.number}.{p.number}"))
+                    self.add(pn, KGO.number, lit(p.number))
+                    self.add(pn, SKOS.notation, lit(f"{a.number}.{p.number}"))
                     self.add(pn, SKOS.prefLabel, zh(p.label))
                     self.add(pn, SKOS.broader, an)
                     self.add(pn, SKOS.inScheme, scheme)
@@ -194,10 +225,10 @@ class _Builder:
                         self.measure(m, self.iri("problem", p.number, "measure", m.number), problem=pn)
         self._measures.sort(key=lambda x: (x[0], x[1]))
 
-    def measure(self, m: Measure, node: URIRef, section: URIRef | None = None,
-                problem: URIRef | None = None) -> None:
+    def measure(self, m: Measure, node: str, section: str | None = None,
+                problem: str | None = None) -> None:
         self.add(node, RDF.type, KGO.Measure)
-        self.add(node, KGO.number, Literal(m.number))
+        self.add(node, KGO.number, lit(m.number))
         self.add(node, KGO.heading, zh(m.heading))
         self.add(node, KGO.text, zh(m.span.text(self.t)))
         self.add(node, KGO.inReport, self.R)
@@ -208,7 +239,7 @@ class _Builder:
         self.evidence(node, m.span)
         self._measures.append((m.span.start, m.span.end, node, problem))
 
-    def mention(self, node: URIRef, cls: URIRef, target: URIRef, span: Span) -> URIRef | None:
+    def mention(self, node: str, cls: str, target: str, span: Span) -> str | None:
         self.add(node, RDF.type, cls)
         self.add(node, KGO.mentions, target)
         self.add(node, KGO.inReport, self.R)
@@ -225,13 +256,13 @@ class _Builder:
             self.add(doc, RDF.type, DOC_CLASS[d.kind])
             self.add(doc, RDF.type, KGO.Document)
             self.add(doc, DCTERMS.title, zh(d.canonical))
-            self.add(doc, KGO.documentKind, Literal(d.kind))
+            self.add(doc, KGO.documentKind, lit(d.kind))
             if d.title != d.canonical:
                 self.add(doc, SKOS.altLabel, zh(d.title))
             if d.parent:
                 self.add(document_iri(d.parent), KGO.implements, doc)
             node = self.iri("mention", f"doc-{d.span.start}-{d.span.end}")
-            self.add(node, KGO.action, Literal(d.action))
+            self.add(node, KGO.action, lit(d.action))
             problem = self.mention(node, KGO.DocumentMention, doc, d.span)
             if problem is not None and d.kind == "regulation":
                 self.add(doc, KGO.answers, problem)
@@ -252,7 +283,7 @@ class _Builder:
                     self.add(node, KGO.role, zh(e.role))
                     self.add(node, ORG.memberOf, self.org(self.ex.report.meta.issuer or self.ex.report.meta.title))
             for k, v in sorted(e.facts.items()):
-                self.add(node, KGO[k], Literal(v))
+                self.add(node, KGO[k], lit(v))
             for mt in e.mentions:
                 self.mention(self.iri("mention", f"{e.kind}-{mt.span.start}-{mt.span.end}"), KGO.EntityMention,
                              node, mt.span)
@@ -265,7 +296,7 @@ class _Builder:
         for f in self.ex.figures:
             node = self.iri("figure", f"{f.span.start}-{f.span.end}")
             self.add(node, RDF.type, KGO.Figure)
-            self.add(node, RDF.value, Literal(_decimal(f.value), datatype=XSD.decimal))
+            self.add(node, RDF.value, lit(_decimal(f.value), datatype="decimal"))
             self.add(node, KGO.unit, zh(f.unit))
             if f.what:
                 self.add(node, KGO.counts, zh(f.what))
@@ -279,9 +310,9 @@ class _Builder:
         for a in self.ex.anomalies:
             node = self.iri("anomaly", a.kind, f"{a.span.start}-{a.span.end}")
             self.add(node, RDF.type, KGO.Anomaly)
-            self.add(node, KGO.anomalyKind, Literal(a.kind))
+            self.add(node, KGO.anomalyKind, lit(a.kind))
             self.add(node, KGO.text, zh(a.text))
-            self.add(node, RDFS.comment, Literal(a.message, lang="en"))
+            self.add(node, RDFS.comment, lit(a.message, lang="en"))
             self.add(node, KGO.inReport, self.R)
             self.evidence(node, a.span)
 
@@ -290,8 +321,11 @@ def _decimal(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
-def to_graph(ex: Extraction, rid: str) -> Graph:
-    """Build the RDF graph of one report (its named graph is ``kgr:report/{rid}``)."""
+def to_ntriples(ex: Extraction, rid: str) -> bytes:
+    """The RDF graph of one report (its named graph is ``kgr:report/{rid}``) as sorted N-Triples.
+
+    Written directly as text (no rdflib terms): this is the hot path of corpus builds.
+    """
     b = _Builder(ex, rid)
     b.report()
     b.structure()
@@ -299,8 +333,22 @@ def to_graph(ex: Extraction, rid: str) -> Graph:
     b.entities()
     b.figures()
     b.anomalies()
-    return b.g
+    return ("\n".join(sorted(b.lines)) + "\n").encode("utf-8")
 
 
-def report_iri(rid: str) -> URIRef:
-    return KGR[f"report/{rid}"]
+def parse_ntriples(data: bytes) -> Graph:
+    """N-Triples → rdflib graph with the project's prefixes bound."""
+    g = Graph()
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns)
+    g.parse(data=data, format="nt")
+    return g
+
+
+def to_graph(ex: Extraction, rid: str) -> Graph:
+    """The RDF graph of one report as an rdflib graph."""
+    return parse_ntriples(to_ntriples(ex, rid))
+
+
+def report_iri(rid: str) -> str:
+    return f"{KGR}report/{rid}"
