@@ -94,7 +94,7 @@ def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
         title_span = Span(paras[0].start, paras[1].end)
         title = title_span.text(text).replace("\n", "")
         first = 2
-    m = re.match(r"(.+?)关于", title)
+    m = re.match(r"(.+?)(?:关于|对?(?:十[八九]|二十)届|巡[视察]整改)", title)
     issuer = m.group(1) if m else ""
     meta = ReportMeta(title=title, issuer=issuer, title_span=title_span,
                       issuer_span=Span(title_span.start, title_span.start + len(issuer)) if issuer else None)
@@ -109,6 +109,8 @@ def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
     for ps in paras[first:intro_end]:
         para = ps.text(text)
         mi = re.search(r"([\u4e00-\u9fff（）()]{2,24}?第[一二三四五六七八九十]+巡[视察]组)", para)
+        if not mi:   # a team without a number: 中央巡视组对…, 省委巡察组对…
+            mi = re.search(r"([\u4e00-\u9fff]{2,16}?巡[视察]组)(?:于[^，。]{0,20})?对", para)
         if mi and not meta.inspector:
             meta.inspector = mi.group(1)
             meta.inspector_span = Span(ps.start + mi.start(1), ps.start + mi.end(1))
@@ -167,24 +169,28 @@ def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
         stop = text.find("。", content_start, span.end)
         h_end = stop if stop != -1 else span.end
         heading_span = Span(content_start, h_end)
+        while heading_span.end > heading_span.start and text[heading_span.end - 1] in "；;，,、 ":
+            heading_span = Span(heading_span.start, heading_span.end - 1)
         measures.append(Measure(number=k + 1, heading=heading_span.text(text).strip(), span=span,
                                 heading_span=heading_span, marker=marker))
     return measures
 
 
 def _problem_label(text: str, start: int, end: int) -> Span:
-    """The problem category's label: its first sentence; 关于“X”问题的整改 → X."""
+    """The problem category's label: its first sentence, without the framing words.
+
+    关于“X”问题的整改 / 关于X的问题 / 针对X的问题，从以下方面进行整改 → X.
+    """
     line_end = text.find("\n", start, end)
     stop = text.find("。", start, end)
     candidates = [x for x in (line_end, stop) if x != -1]
     stop = min(candidates) if candidates else end
     label = text[start:stop]
-    m = re.match(r"关于[“\"](.+)[”\"]问题的整改", label)
-    if m:
-        return Span(start + m.start(1), start + m.end(1))
-    m = re.match(r"(?:针对|关于)(.+?)的?问题[，,]", label)
-    if m:
-        return Span(start + m.start(1), start + m.end(1))
+    for pattern in (r"关于[“\"](.+)[”\"](?:的)?问题(?:的整改(?:情况)?)?$",
+                    r"(?:针对|关于)(.+?)的?问题(?:[，,].*|的整改(?:情况)?)?$"):
+        m = re.match(pattern, label)
+        if m:
+            return Span(start + m.start(1), start + m.end(1))
     return Span(start, stop)
 
 
@@ -275,9 +281,24 @@ def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Secti
             after = text.find("\n", start, block.end)
             stop = text.find("。", start, block.end)
             cut = min([c for c in (after, stop) if c != -1], default=block.end)
-            prob.measures = _split_measures(text, Span(cut + 1, block.end), paras)
+            rest = Span(cut + 1, block.end)
+            prob.measures = _split_measures(text, rest, paras) or _whole_measure(text, rest)
             asp.problems.append(prob)
         sec.aspects.append(asp)
+
+
+def _whole_measure(text: str, span: Span) -> list[Measure]:
+    """A problem category whose measures carry no markers: its body is one measure."""
+    body = span.text(text)
+    lead = len(body) - len(body.lstrip())
+    m = re.match(r"(?:整改(?:情况|措施|落实情况)[:：])", body[lead:])
+    start = span.start + lead + (m.end() if m else 0)
+    if start >= span.end or not text[start:span.end].strip():
+        return []
+    full = _strip_end(text, Span(start, span.end))
+    stop = text.find("。", start, full.end)
+    h = Span(start, stop if stop != -1 else full.end)
+    return [Measure(number=1, heading=h.text(text), span=full, heading_span=h, marker=m.group(0) if m else "")]
 
 
 def _paren_cn_measures(text: str, paras: list[Span], idx: list[int], j: int) -> list[Measure]:

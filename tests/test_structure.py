@@ -70,3 +70,36 @@ def test_ordinal_marker_inside_a_word_is_not_a_measure():
 def test_text_without_structure_is_rejected():
     with pytest.raises(KgInputError, match="no report structure"):
         parse(read_bytes("这是一段没有任何结构的普通文字。\n第二段也没有。".encode(), "plain.txt"))
+
+
+CITY = """中共某某市文化局党组巡察整改进展情况的通报
+
+根据市委统一部署，二〇二一年三月一日至四月三十日，市委第二巡察组对某某市文化局党组进行了巡察。二〇二一年六月二日，市委第二巡察组向某某市文化局党组反馈了巡察意见。
+
+一、整改工作总体情况
+
+局党组召开专题会议研究整改工作。
+
+二、巡察反馈问题整改落实情况
+
+（一）关于政治建设方面的问题
+
+1.关于“理论学习不深入”的问题。整改情况：组织专题学习12次，修订《某某市文化局党组理论学习制度》。
+
+2.针对财务管理不规范的问题，从以下方面整改。一是开展专项检查；二是制定《某某市文化局财务管理办法》。
+
+三、下一步工作打算
+
+持续巩固整改成果。
+"""
+
+
+def test_city_inspection_layout_with_chinese_numeral_dates():
+    r = parse(read_bytes(CITY.encode("gb18030"), "city.txt"))
+    m = r.meta
+    assert (m.issuer, m.inspector) == ("中共某某市文化局党组", "市委第二巡察组")
+    assert (m.start, m.end, m.feedback) == ("2021-03-01", "2021-04-30", "2021-06-02")
+    p1, p2 = r.problems()
+    assert p1.label == "理论学习不深入" and p2.label == "财务管理不规范"
+    assert len(p1.measures) == 1 and p1.measures[0].heading.startswith("组织专题学习12次")
+    assert [x.heading for x in p2.measures] == ["开展专项检查", "制定《某某市文化局财务管理办法》"]
