@@ -23,7 +23,7 @@ ACTION_VERBS: list[tuple[str, tuple[str, ...]]] = [
     ("compile", ("编印", "编撰", "出版", "编选", "编写", "编纂", "编制")),
     ("issue", ("出台", "印发", "下发", "颁布", "发布", "转发")),
     ("enforce", ("执行", "严格执行", "落实")),
-    ("study", ("学习", "重温", "研读", "研学", "学", "传达")),
+    ("study", ("学习", "重温", "研读", "研学", "传达")),
 ]
 # Words that start a central (external) document's title.
 EXTERNAL_PREFIXES = ("中国共产党", "中共中央", "中华人民共和国", "国务院", "党中央", "全国人民代表大会",
