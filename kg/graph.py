@@ -35,6 +35,7 @@ ENTITY_CLASS = {"organization": ORG.Organization, "award": KGO.Award, "activity"
                 "person": PROV.Person}
 ENTITY_PATH = {"organization": "org", "award": "award", "activity": "activity", "person": "person"}
 SENTENCE_END = "。！？!?\n"
+CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def report_id(path: str | Path, sha256: str) -> str:
@@ -312,7 +313,7 @@ class _Builder:
             self.add(node, RDF.type, KGO.Anomaly)
             self.add(node, KGO.anomalyKind, lit(a.kind))
             self.add(node, KGO.text, zh(a.text))
-            self.add(node, RDFS.comment, lit(a.message, lang="en"))
+            self.add(node, RDFS.comment, lit(a.message, lang="zh" if CJK_RE.search(a.message) else "en"))
             self.add(node, KGO.inReport, self.R)
             self.evidence(node, a.span)
 

@@ -1,0 +1,306 @@
+"""Resolve entity mentions to entities: merge aliases, pick a canonical name, find parents.
+
+Generic rules (no per-report lists):
+
+* the issuer (``中共X党组`` / ``中共X委员会``) is also named ``X党组`` / ``X党委``, by an
+  abbreviation of X (``中国作协党组``), or bare (``党组``, ``部党组``, ``学校党委``);
+  its body ``X`` (the ministry, association or university) is an entity of its own,
+  the parent of the issuer; standard abbreviations (``中国作协`` → ``中国作家协会``,
+  ``kg/lexicon/organs.txt``) and the pattern ``中国A协`` ↔ ``中国A…协会`` name the body;
+* the inspection team named in the opening (``中央第六巡视组``, ``教育部党组第四巡视组``)
+  is what ``中央巡视组`` / ``巡视组`` refer to; ``领导小组`` is the 巡视整改 leading group
+  named before;
+* a unit named with the body in front (``中国作协机关纪委``) and without it (``机关纪委``)
+  is one unit; its canonical name is the form seen first in the text;
+* a doubled slip (``中国作协作协青年工作委员会``) is read without the doubling;
+* ``A`` + ``B`` where ``A`` is another unit of the text and ``B`` a unit name
+  (``办公厅计财处``) gives unit ``B`` with parent ``A``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from kg.mentions import organs, vocab
+from kg.model import Entity, EntityMention
+
+INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组")
+ISSUER_RE = re.compile(r"(中共[\u4e00-\u9fff（）]{2,30}?(?:党组|委员会|党委|党工委))(?:关于|$)")
+
+
+def key_of(name: str) -> str:
+    """Deterministic ASCII slug of a canonical name (16 hex digits of sha1)."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    return re.sub(r"[“”‘’\"'《》\s·・]", "", s)
+
+
+def issuer_from_text(text: str) -> str:
+    """``中共…党组`` / ``中共…委员会`` at the start of the report (its title)."""
+    for line in text.splitlines()[:6]:
+        m = ISSUER_RE.search(line.strip())
+        if m:
+            return m.group(1)
+    m = ISSUER_RE.search(text[:400])
+    return m.group(1) if m else ""
+
+
+def undouble(name: str) -> str:
+    """Remove a doubled chunk of 2–4 characters: 中国作协作协青年… → 中国作协青年…"""
+    for n in (4, 3, 2):
+        m = re.search(r"([\u4e00-\u9fff]{%d})\1" % n, name)
+        if m:
+            return name[:m.start()] + m.group(1) + name[m.end():]
+    return name
+
+
+def is_abbreviation(short: str, full: str) -> bool:
+    """``中国作协`` abbreviates ``中国作家协会``: the organs table, or 中国A协 ↔ 中国A…协会,
+    or the short form is an in-order subsequence of the full name ending on its last word."""
+    if short == full or not short or not full:
+        return False
+    if organs().get(short) == full:
+        return True
+    if short.endswith("协") and full.endswith("协会"):
+        return _subseq(short[:-1], full[:-2]) and short[0] == full[0]
+    # 省科技厅 ↔ 江南省科学技术厅: same unit word at the end, the rest in order
+    core = short[1:] if short[0] in "省市区县州" else short
+    return (len(short) >= 3 and len(core) >= 3 and short[-1] == full[-1] and len(short) < len(full)
+            and _subseq(short[:-1], full[:-1]) and core[0] in full[:-1]
+            and short not in vocab()["unit_heads"] and short not in vocab()["generic_alone"])
+
+
+def _subseq(a: str, b: str) -> bool:
+    it = iter(b)
+    return all(ch in it for ch in a)
+
+
+class _Context:
+    def __init__(self, mentions: list[EntityMention], issuer: str, text: str):
+        v = vocab()
+        self.text = text
+        self.issuer = issuer or issuer_from_text(text)
+        m = re.fullmatch(r"中共(.+?)(党组|委员会|党委|党工委)", self.issuer)
+        self.body = m.group(1) if m else ""
+        self.issuer_tail = m.group(2) if m else ""
+        orgs = [x for x in mentions if x.kind == "organization"]
+        # body aliases: the body, its abbreviations (table or pattern), generic self-references
+        names = {x.text for x in orgs}
+        body_alias = {self.body} if self.body else set()
+        for abbr, full in organs().items():
+            if full == self.body:
+                body_alias.add(abbr)
+        for n in {self.strip_issuer_tail(x) for x in names} | set(re.findall(r"中国[\u4e00-\u9fff]{1,4}协(?!会)", text)):
+            if self.body and is_abbreviation(n, self.body):
+                body_alias.add(n)
+        for a in list(body_alias):
+            if re.fullmatch(r"中国[\u4e00-\u9fff]{1,3}协", a):
+                body_alias.add(a[2:])           # 作协
+        if self.body.endswith(("大学", "学院", "学校")):
+            body_alias |= {"学校", "校"}
+        elif self.body.endswith("部"):
+            body_alias.add("部")
+        elif self.body.endswith(("院", "局", "署", "会", "委")):
+            body_alias.add(self.body[-1])
+        self.body_alias = {a for a in body_alias if a}
+        self.issuer_local = set(v["issuer_aliases"]) | {"党组", "党委"} if self.issuer else set()
+        if self.issuer_tail == "党组":
+            self.issuer_local = {a for a in self.issuer_local if "党委" not in a} | {"党组"}
+        elif self.issuer_tail in ("委员会", "党委"):
+            self.issuer_local = {a for a in self.issuer_local if "党组" not in a} | {"党委", "委员会"}
+        # the inspection team and the leading group named in the text
+        self.inspector = next((undouble(x.text) for x in sorted(orgs, key=lambda x: x.span.start)
+                               if INSPECTOR_RE.search(x.text)), "")
+        self.group = next((x.text for x in sorted(orgs, key=lambda x: x.span.start)
+                           if x.text.endswith("领导小组") and "巡视整改" in x.text), "")
+        if self.group:
+            # the shortest full form: strip a body prefix
+            self.group = self.strip_body(self.group)
+
+    @staticmethod
+    def strip_issuer_tail(name: str) -> str:
+        return re.sub(r"(党组|党委)$", "", name)
+
+    def strip_body(self, name: str) -> str:
+        for a in sorted(self.body_alias, key=lambda x: (-len(x), x)):
+            if len(a) >= 2 and name.startswith(a) and len(name) > len(a) + 1:
+                return name[len(a):]
+        return name
+
+    def local(self, name: str) -> tuple[str, str]:
+        """(group key, role) of an organisation name: role is issuer/body/inspector/group/unit."""
+        name = undouble(name)
+        if name == self.issuer:
+            return "issuer", "issuer"
+        if name in self.body_alias or name == self.body:
+            return "body", "body"
+        if self.inspector and INSPECTOR_RE.search(name):
+            if name == self.inspector or self.inspector.endswith(name) or name.endswith(self.inspector):
+                return "inspector", "inspector"
+        elif re.fullmatch(r"(?:中央)?(?:巡视|巡察)组", name):
+            return "inspector", "inspector"
+        loc = self.strip_body(name)
+        if loc in self.issuer_local or (loc[:1] in self.body_alias and loc[1:] in self.issuer_local):
+            return "issuer", "issuer"
+        if self.group and (loc == self.group or loc == "领导小组" or loc == "工作领导小组"
+                           or (loc.endswith("领导小组") and self.group.endswith(loc))):
+            return "group", "group"
+        if self.group and loc.startswith("领导小组") and loc != "领导小组":
+            loc = self.group + loc[len("领导小组"):]
+        elif self.group and self.group in loc and not loc.startswith(self.group):
+            loc = loc[loc.index(self.group):]
+        return "unit:" + loc, "unit"
+
+
+def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entity]:
+    """Group mentions into entities (one per real unit, award, activity, person)."""
+    ctx = _Context(mentions, issuer, text)
+    ents: dict[tuple[str, str], Entity] = {}
+    first_form: dict[tuple[str, str], str] = {}
+
+    def get(kind: str, gkey: str, name: str) -> Entity:
+        k = (kind, gkey)
+        if k not in ents:
+            ents[k] = Entity(kind=kind, name=name, key="")
+        return ents[k]
+
+    orgs = sorted((m for m in mentions if m.kind == "organization"), key=lambda m: m.span.start)
+    unit_names = {ctx.local(m.text)[0][5:] for m in orgs if ctx.local(m.text)[1] == "unit"}
+    parents: dict[tuple[str, str], tuple[str, str]] = {}
+    v = vocab()
+    for m in orgs:
+        gkey, role = ctx.local(m.text)
+        split = None
+        if role == "issuer":
+            e = get("organization", gkey, ctx.issuer)
+        elif role == "body":
+            e = get("organization", gkey, ctx.body or m.text)
+        elif role == "inspector":
+            e = get("organization", gkey, ctx.inspector or undouble(m.text))
+        elif role == "group":
+            e = get("organization", gkey, ctx.group)
+        else:
+            loc = gkey[5:]
+            # A + B: 办公厅计财处 → 计财处, unit of 办公厅
+            split = None
+            own_heads = {h for h in v["unit_heads"] if len(h) >= 3 and h not in v["generic_alone"]
+                         and ctx.local(h)[1] == "unit"}
+            for a in sorted(unit_names | own_heads, key=lambda x: (-len(x), x)):
+                b = loc[len(a):]
+                if a != loc and loc.startswith(a) and len(a) >= 2 and len(b) >= 2 \
+                        and b not in v["generic_alone"] and ctx.local(b)[1] == "unit" \
+                        and any(b.endswith(h) for h in v["unit_heads"] | v["unit_suffix_chars"]):
+                    split = (a, b)
+                    break
+            if split:
+                a, b = split
+                gkey = "unit:" + b
+                e = get("organization", gkey, b)
+                parents[("organization", gkey)] = ("organization", "unit:" + a)
+                get("organization", "unit:" + a, a)
+                first_form.setdefault(("organization", "unit:" + a), a)
+            else:
+                fixed = undouble(m.text)
+                e = get("organization", gkey, fixed)
+                if ctx.body and fixed != loc and fixed.startswith(tuple(ctx.body_alias)):
+                    parents.setdefault(("organization", gkey), ("organization", "body"))
+                elif loc != fixed and ctx.group and loc.startswith(ctx.group) and loc != ctx.group:
+                    parents.setdefault(("organization", gkey), ("organization", "group"))
+            if ctx.group and gkey[5:].startswith(ctx.group) and gkey[5:] != ctx.group:
+                parents.setdefault(("organization", gkey), ("organization", "group"))
+        e.mentions.append(m)
+        first_form.setdefault(("organization", gkey), e.name if role == "unit" and split else m.text)
+
+    # the issuer's body exists whenever the issuer does
+    if ctx.issuer and ctx.body:
+        if ("organization", "issuer") not in ents:
+            get("organization", "issuer", ctx.issuer)
+        get("organization", "body", ctx.body)
+        parents[("organization", "issuer")] = ("organization", "body")
+    # units written with the body in front somewhere in the text (also in titles): 中国作协机关纪委
+    for (kind, gkey), e in ents.items():
+        if kind != "organization" or not gkey.startswith("unit:") or ("organization", gkey) in parents:
+            continue
+        loc = gkey[5:]
+        for a in sorted(ctx.body_alias, key=lambda x: (-len(x), x)):
+            if (len(a) >= 3 or a == ctx.body) and (a + loc) in text:
+                parents[(kind, gkey)] = ("organization", "body")
+                e.aliases.append(a + loc)
+                break
+        else:
+            if re.search(r"(党组|党委)(办公室|组织部|宣传部|统战部|教师工作部|学生工作部|常委会|.{0,4}中心组)$", loc) \
+                    and loc.startswith(("党组", "党委")):
+                parents[(kind, gkey)] = ("organization", "issuer")
+        if ctx.inspector and loc == ctx.inspector:
+            pass
+    # inspector's parent: 教育部党组第四巡视组 → 教育部党组
+    if ("organization", "inspector") in ents and ctx.inspector:
+        pre = INSPECTOR_RE.split(ctx.inspector)[0]
+        if pre and pre != "中央":
+            for (kind, gkey), e in ents.items():
+                if kind == "organization" and e.name == pre:
+                    parents[("organization", "inspector")] = (kind, gkey)
+        if pre and pre != "中央" and ("organization", "unit:" + pre) not in ents:
+            pe = get("organization", "unit:" + pre, pre)
+            parents[("organization", "inspector")] = ("organization", "unit:" + pre)
+            _ = pe
+
+    # awards, activities, people
+    for m in sorted((m for m in mentions if m.kind != "organization"), key=lambda m: m.span.start):
+        name = _norm(m.text) if m.kind == "activity" else m.text
+        if m.kind == "activity":
+            name = m.text.strip()
+        e = get(m.kind, _norm(name), name)
+        e.mentions.append(m)
+        if m.kind == "person" and m.role and (not e.role or len(m.role) > len(e.role)):
+            e.role = m.role
+        if m.kind == "award":
+            before = text[max(0, m.span.start - 8):m.span.start]
+            ed = re.search(r"第([一二三四五六七八九十百\d]+)届$", before)
+            if ed:
+                from kg.mentions import cn_number
+                val = cn_number(ed.group(1))
+                if val is not None:
+                    e.facts["edition"] = str(int(val))
+            after = text[m.span.end:m.span.end + 8]
+            gr = re.match(r"([一二三特]等奖)(\d+|[一二两三四五六七八九十]+)?项?", after)
+            if gr:
+                e.facts["grade"] = gr.group(1)
+                if gr.group(2):
+                    from kg.mentions import cn_number
+                    e.facts["count"] = str(int(cn_number(gr.group(2)) or 0))
+
+    # finish: names, keys, aliases, parents
+    out: list[Entity] = []
+    by_key = {}
+    for k, e in ents.items():
+        if e.kind == "organization" and k[1].startswith("unit:"):
+            e.name = undouble(first_form.get(k, e.name))
+        e.key = key_of(e.name)
+        by_key[k] = e
+    for k, e in by_key.items():
+        if k in parents and parents[k] in by_key and by_key[parents[k]] is not e:
+            e.parent = by_key[parents[k]].key
+        forms = {m.text for m in e.mentions} | set(e.aliases)
+        if k == ("organization", "body"):
+            forms |= {a for a in ctx.body_alias if len(a) >= 3}
+        e.aliases = sorted(f for f in forms if f != e.name)
+        e.mentions.sort(key=lambda m: (m.span.start, m.span.end))
+        out.append(e)
+    # the same canonical name from two groups: merge
+    merged: dict[tuple[str, str], Entity] = {}
+    for e in sorted(out, key=lambda e: (e.kind, e.name)):
+        kk = (e.kind, e.name)
+        if kk in merged:
+            t = merged[kk]
+            t.mentions = sorted(t.mentions + e.mentions, key=lambda m: (m.span.start, m.span.end))
+            t.aliases = sorted(set(t.aliases) | set(e.aliases))
+            t.parent = t.parent or e.parent
+            t.facts.update(e.facts)
+        else:
+            merged[kk] = e
+    return sorted(merged.values(), key=lambda e: (e.kind, e.name))
