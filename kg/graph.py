@@ -284,7 +284,8 @@ class _Builder:
                     self.add(node, KGO.role, zh(e.role))
                     self.add(node, ORG.memberOf, self.org(self.ex.report.meta.issuer or self.ex.report.meta.title))
             for k, v in sorted(e.facts.items()):
-                self.add(node, KGO[k], lit(v))
+                v = str(v)
+                self.add(node, KGO[k], zh(v) if CJK_RE.search(v) else lit(int(v)) if v.isdigit() else lit(v))
             for mt in e.mentions:
                 self.mention(self.iri("mention", f"{e.kind}-{mt.span.start}-{mt.span.end}"), KGO.EntityMention,
                              node, mt.span)
