@@ -60,6 +60,10 @@ def cmd_build(args) -> int:
     g = api.merged(results)
     api.atomic_write(out / "graph.ttl", api.serialize_turtle(g))
     _summary(results, out)
+    if not args.no_views:
+        from . import views
+        written = views.write_views(g, args.views)
+        print(f"views: {', '.join(str(p) for p in written)}")
     return 2 if failed else 0
 
 
@@ -132,6 +136,31 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_view(args) -> int:
+    import os
+    import webbrowser
+
+    from . import views
+    from .backend import open_backend
+    out = Path(args.out) if args.out else Path(args.views) / f"focus-{_slug(args.name)}.html"
+    try:
+        path = views.write_focus(open_backend(args.graph).graph(), args.name, out, depth=args.depth)
+    except views.KgViewError as e:
+        _err(str(e))
+        return 2
+    print(f"view: {path}")
+    if not args.no_open and not os.environ.get("CI") and (sys.platform != "linux" or os.environ.get("DISPLAY")):
+        webbrowser.open(path.resolve().as_uri())
+    return 0
+
+
+def _slug(name: str) -> str:
+    import hashlib
+    import re
+    ascii_part = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
+    return ascii_part or hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Rectification reports → RDF knowledge graph.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -139,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("reports", nargs="*", help="report files or directories (default data/reports)")
     b.add_argument("--out", default=str(api.DEFAULT_OUT), help="output directory (default build/)")
     b.add_argument("--no-views", action="store_true", help="do not write HTML views")
+    b.add_argument("--views", default="visualizations", help="directory for the HTML views (default visualizations/)")
     b.set_defaults(func=cmd_build)
     q = sub.add_parser("query", help="run a named query, a .rq file or inline SPARQL")
     q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
@@ -153,6 +183,14 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes")
     v.add_argument("--graph", default=str(api.DEFAULT_OUT))
     v.set_defaults(func=cmd_validate)
+    vw = sub.add_parser("view", help="write (and open) a focused view of one entity's neighbourhood")
+    vw.add_argument("name", help="label or title (or part of one) of the entity")
+    vw.add_argument("--depth", type=int, default=2)
+    vw.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    vw.add_argument("--views", default="visualizations", help="directory for the view (default visualizations/)")
+    vw.add_argument("-o", "--out", help="output HTML file")
+    vw.add_argument("--no-open", action="store_true", help="do not open a browser")
+    vw.set_defaults(func=cmd_view)
     st = sub.add_parser("stats", help="counts per type, most connected units, busiest problem categories")
     st.add_argument("--graph", default=str(api.DEFAULT_OUT))
     st.add_argument("--format", choices=["table", "json"], default="table")
