@@ -203,6 +203,18 @@ def _is_han(w: str) -> bool:
     return bool(w) and all("\u4e00" <= ch <= "\u9fff" for ch in w)
 
 
+@lru_cache(maxsize=None)
+def _suffix_index(section: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """Words of a vocab section that are two or more characters long, and their lengths."""
+    words = frozenset(w for w in vocab()[section] if len(w) >= 2)
+    return words, tuple(sorted({len(w) for w in words}))
+
+
+def _ends_with_any(w: str, section: str) -> bool:
+    words, lengths = _suffix_index(section)
+    return any(w[-n:] in words for n in lengths if n <= len(w))
+
+
 def _is_head(tok, prev) -> bool:
     v = vocab()
     w, f = tok[2], tok[3]
@@ -210,9 +222,9 @@ def _is_head(tok, prev) -> bool:
         return w in v["unit_heads"]
     if w in v["unit_heads"] or w in organs():
         return True
-    if any(w.endswith(h) for h in v["unit_heads"] if len(h) >= 2) and len(w) > 2:
+    if len(w) > 2 and _ends_with_any(w, "unit_heads"):
         return True
-    if any(w.endswith(x) for x in v["not_units"] if len(x) >= 2):
+    if _ends_with_any(w, "not_units"):
         return False
     if len(w) >= 2 and w[-1] in v["unit_suffix_chars"] and f.startswith(("n", "j", "l", "i")) \
             and w not in v["boundary"]:
