@@ -59,6 +59,27 @@ def document_iri(title: str) -> str:
     return f"{KGR}document/{digest(title)}"
 
 
+class _NS:
+    """Terms of a namespace as plain strings (rdflib's Namespace builds a URIRef on every access)."""
+
+    def __init__(self, base: str):
+        self._base = str(base)
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = self._base + name
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        return self._base + name
+
+
+_KGO, _RDF, _RDFS, _SKOS, _DCTERMS, _ORG, _PROV, _FOAF, _OA = (
+    _NS(ns) for ns in (KGO, RDF, RDFS, SKOS, DCTERMS, ORG, PROV, FOAF, OA))
+
+
 class _Lit(str):
     """A literal already written in N-Triples syntax."""
 
@@ -131,20 +152,20 @@ class _Builder:
 
     def evidence(self, node: str, span: Span) -> None:
         ev = self.iri("span", f"{span.start}-{span.end}")
-        self.add(node, KGO.evidence, ev)
+        self.add(node, _KGO.evidence, ev)
         if ev in self._done:
             return
         self._done.add(ev)
         sent = self.sentence(span)
-        self.add(ev, RDF.type, KGO.Evidence)
-        self.add(ev, OA.exact, zh(span.text(self.t)))
-        self.add(ev, OA.start, lit(span.start))
-        self.add(ev, OA.end, lit(span.end))
-        self.add(ev, KGO.line, lit(self.ex.text.line_of(span.start)))
-        self.add(ev, KGO.sentence, zh(sent.text(self.t)))
-        self.add(ev, KGO.sentenceStart, lit(sent.start))
-        self.add(ev, KGO.sentenceEnd, lit(sent.end))
-        self.add(ev, KGO.inReport, self.R)
+        self.add(ev, _RDF.type, _KGO.Evidence)
+        self.add(ev, _OA.exact, zh(span.text(self.t)))
+        self.add(ev, _OA.start, lit(span.start))
+        self.add(ev, _OA.end, lit(span.end))
+        self.add(ev, _KGO.line, lit(self.ex.text.line_of(span.start)))
+        self.add(ev, _KGO.sentence, zh(sent.text(self.t)))
+        self.add(ev, _KGO.sentenceStart, lit(sent.start))
+        self.add(ev, _KGO.sentenceEnd, lit(sent.end))
+        self.add(ev, _KGO.inReport, self.R)
 
     def measure_at(self, span: Span) -> tuple[str, str | None] | None:
         i = bisect.bisect_right(self._measures, (span.start, float("inf"))) - 1
@@ -157,23 +178,23 @@ class _Builder:
     # -- stages -------------------------------------------------------------
     def report(self) -> None:
         ex, R, meta = self.ex, self.R, self.ex.report.meta
-        self.add(R, RDF.type, KGO.Report)
-        self.add(R, DCTERMS.identifier, lit(self.base.split("/")[-1]))
-        self.add(R, DCTERMS.title, zh(meta.title))
-        self.add(R, KGO.normalizedText, zh(ex.text.text))
-        self.add(R, KGO.sourceFile, lit(Path(ex.text.path).name))
-        self.add(R, KGO.sha256, lit(ex.text.sha256))
-        self.add(R, KGO.truncated, lit(ex.text.truncated))
+        self.add(R, _RDF.type, _KGO.Report)
+        self.add(R, _DCTERMS.identifier, lit(self.base.split("/")[-1]))
+        self.add(R, _DCTERMS.title, zh(meta.title))
+        self.add(R, _KGO.normalizedText, zh(ex.text.text))
+        self.add(R, _KGO.sourceFile, lit(Path(ex.text.path).name))
+        self.add(R, _KGO.sha256, lit(ex.text.sha256))
+        self.add(R, _KGO.truncated, lit(ex.text.truncated))
         if meta.title_span:
             self.evidence(R, meta.title_span)
         issuer = self.org(meta.issuer or meta.title)
-        self.add(R, DCTERMS.publisher, issuer)
+        self.add(R, _DCTERMS.publisher, issuer)
         if meta.inspector:
-            self.add(R, KGO.inspectedBy, self.org(meta.inspector))
+            self.add(R, _KGO.inspectedBy, self.org(meta.inspector))
         if meta.round:
-            self.add(R, KGO.inspectionRound, zh(meta.round))
-        for prop, value in ((KGO.inspectionStart, meta.start), (KGO.inspectionEnd, meta.end),
-                            (KGO.feedbackDate, meta.feedback), (DCTERMS.issued, meta.date)):
+            self.add(R, _KGO.inspectionRound, zh(meta.round))
+        for prop, value in ((_KGO.inspectionStart, meta.start), (_KGO.inspectionEnd, meta.end),
+                            (_KGO.feedbackDate, meta.feedback), (_DCTERMS.issued, meta.date)):
             if value:
                 self.add(R, prop, lit(value, datatype="date"))
 
@@ -181,46 +202,46 @@ class _Builder:
         node = self.iri(ENTITY_PATH["organization"], digest(name))
         if node not in self._done:
             self._done.add(node)
-            self.add(node, RDF.type, ORG.Organization)
-            self.add(node, SKOS.prefLabel, zh(name))
-            self.add(node, KGO.inReport, self.R)
+            self.add(node, _RDF.type, _ORG.Organization)
+            self.add(node, _SKOS.prefLabel, zh(name))
+            self.add(node, _KGO.inReport, self.R)
         return node
 
     def structure(self) -> None:
         scheme = self.iri("scheme")
-        self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, SKOS.prefLabel, zh(self.ex.report.meta.title + "·问题清单"))
-        self.add(scheme, KGO.inReport, self.R)
-        self.add(self.R, KGO.problemScheme, scheme)
+        self.add(scheme, _RDF.type, _SKOS.ConceptScheme)
+        self.add(scheme, _SKOS.prefLabel, zh(self.ex.report.meta.title + "·问题清单"))
+        self.add(scheme, _KGO.inReport, self.R)
+        self.add(self.R, _KGO.problemScheme, scheme)
         for sec in self.ex.report.sections:
             s = self.iri("section", sec.number)
-            self.add(s, RDF.type, KGO.Section)
-            self.add(s, KGO.number, lit(sec.number))
-            self.add(s, DCTERMS.title, zh(sec.title))
-            self.add(s, KGO.inReport, self.R)
+            self.add(s, _RDF.type, _KGO.Section)
+            self.add(s, _KGO.number, lit(sec.number))
+            self.add(s, _DCTERMS.title, zh(sec.title))
+            self.add(s, _KGO.inReport, self.R)
             self.evidence(s, sec.title_span)
             for m in sec.measures:
                 self.measure(m, self.iri("section", sec.number, "measure", m.number), section=s)
             for a in sec.aspects:
                 an = self.iri("aspect", a.number)
-                self.add(an, RDF.type, KGO.Aspect)
-                self.add(an, KGO.number, lit(a.number))
-                self.add(an, SKOS.notation, lit(str(a.number)))
-                self.add(an, SKOS.prefLabel, zh(a.label))
-                self.add(an, SKOS.inScheme, scheme)
-                self.add(an, SKOS.topConceptOf, scheme)
-                self.add(an, KGO.inSection, s)
-                self.add(an, KGO.inReport, self.R)
+                self.add(an, _RDF.type, _KGO.Aspect)
+                self.add(an, _KGO.number, lit(a.number))
+                self.add(an, _SKOS.notation, lit(str(a.number)))
+                self.add(an, _SKOS.prefLabel, zh(a.label))
+                self.add(an, _SKOS.inScheme, scheme)
+                self.add(an, _SKOS.topConceptOf, scheme)
+                self.add(an, _KGO.inSection, s)
+                self.add(an, _KGO.inReport, self.R)
                 self.evidence(an, a.label_span)
                 for p in a.problems:
                     pn = self.iri("problem", p.number)
-                    self.add(pn, RDF.type, KGO.ProblemCategory)
-                    self.add(pn, KGO.number, lit(p.number))
-                    self.add(pn, SKOS.notation, lit(f"{a.number}.{p.number}"))
-                    self.add(pn, SKOS.prefLabel, zh(p.label))
-                    self.add(pn, SKOS.broader, an)
-                    self.add(pn, SKOS.inScheme, scheme)
-                    self.add(pn, KGO.inReport, self.R)
+                    self.add(pn, _RDF.type, _KGO.ProblemCategory)
+                    self.add(pn, _KGO.number, lit(p.number))
+                    self.add(pn, _SKOS.notation, lit(f"{a.number}.{p.number}"))
+                    self.add(pn, _SKOS.prefLabel, zh(p.label))
+                    self.add(pn, _SKOS.broader, an)
+                    self.add(pn, _SKOS.inScheme, scheme)
+                    self.add(pn, _KGO.inReport, self.R)
                     self.evidence(pn, p.label_span)
                     for m in p.measures:
                         self.measure(m, self.iri("problem", p.number, "measure", m.number), problem=pn)
@@ -228,94 +249,94 @@ class _Builder:
 
     def measure(self, m: Measure, node: str, section: str | None = None,
                 problem: str | None = None) -> None:
-        self.add(node, RDF.type, KGO.Measure)
-        self.add(node, KGO.number, lit(m.number))
-        self.add(node, KGO.heading, zh(m.heading))
-        self.add(node, KGO.text, zh(m.span.text(self.t)))
-        self.add(node, KGO.inReport, self.R)
+        self.add(node, _RDF.type, _KGO.Measure)
+        self.add(node, _KGO.number, lit(m.number))
+        self.add(node, _KGO.heading, zh(m.heading))
+        self.add(node, _KGO.text, zh(m.span.text(self.t)))
+        self.add(node, _KGO.inReport, self.R)
         if problem is not None:
-            self.add(node, KGO.addresses, problem)
+            self.add(node, _KGO.addresses, problem)
         if section is not None:
-            self.add(node, KGO.inSection, section)
+            self.add(node, _KGO.inSection, section)
         self.evidence(node, m.span)
         self._measures.append((m.span.start, m.span.end, node, problem))
 
     def mention(self, node: str, cls: str, target: str, span: Span) -> str | None:
-        self.add(node, RDF.type, cls)
-        self.add(node, KGO.mentions, target)
-        self.add(node, KGO.inReport, self.R)
+        self.add(node, _RDF.type, cls)
+        self.add(node, _KGO.mentions, target)
+        self.add(node, _KGO.inReport, self.R)
         self.evidence(node, span)
         hit = self.measure_at(span)
         if hit:
-            self.add(node, KGO.inMeasure, hit[0])
+            self.add(node, _KGO.inMeasure, hit[0])
             return hit[1]
         return None
 
     def documents(self) -> None:
         for d in self.ex.documents:
             doc = document_iri(d.canonical)
-            self.add(doc, RDF.type, DOC_CLASS[d.kind])
-            self.add(doc, RDF.type, KGO.Document)
-            self.add(doc, DCTERMS.title, zh(d.canonical))
-            self.add(doc, KGO.documentKind, lit(d.kind))
+            self.add(doc, _RDF.type, DOC_CLASS[d.kind])
+            self.add(doc, _RDF.type, _KGO.Document)
+            self.add(doc, _DCTERMS.title, zh(d.canonical))
+            self.add(doc, _KGO.documentKind, lit(d.kind))
             if d.title != d.canonical:
-                self.add(doc, SKOS.altLabel, zh(d.title))
+                self.add(doc, _SKOS.altLabel, zh(d.title))
             if d.parent:
-                self.add(document_iri(d.parent), KGO.implements, doc)
+                self.add(document_iri(d.parent), _KGO.implements, doc)
             node = self.iri("mention", f"doc-{d.span.start}-{d.span.end}")
-            self.add(node, KGO.action, lit(d.action))
-            problem = self.mention(node, KGO.DocumentMention, doc, d.span)
+            self.add(node, _KGO.action, lit(d.action))
+            problem = self.mention(node, _KGO.DocumentMention, doc, d.span)
             if problem is not None and d.kind == "regulation":
-                self.add(doc, KGO.answers, problem)
+                self.add(doc, _KGO.answers, problem)
 
     def entities(self) -> None:
         keys = {}
         for e in self.ex.entities:
             node = self.iri(ENTITY_PATH[e.kind], digest(e.name))
             keys[e.key] = node
-            self.add(node, RDF.type, ENTITY_CLASS[e.kind])
-            self.add(node, SKOS.prefLabel, zh(e.name))
-            self.add(node, KGO.inReport, self.R)
+            self.add(node, _RDF.type, ENTITY_CLASS[e.kind])
+            self.add(node, _SKOS.prefLabel, zh(e.name))
+            self.add(node, _KGO.inReport, self.R)
             for a in sorted((set(e.aliases) | {mt.text for mt in e.mentions}) - {e.name}):
-                self.add(node, SKOS.altLabel, zh(a))
+                self.add(node, _SKOS.altLabel, zh(a))
             if e.kind == "person":
-                self.add(node, FOAF.name, zh(e.name))
+                self.add(node, _FOAF.name, zh(e.name))
                 if e.role:
-                    self.add(node, KGO.role, zh(e.role))
-                    self.add(node, ORG.memberOf, self.org(self.ex.report.meta.issuer or self.ex.report.meta.title))
+                    self.add(node, _KGO.role, zh(e.role))
+                    self.add(node, _ORG.memberOf, self.org(self.ex.report.meta.issuer or self.ex.report.meta.title))
             for k, v in sorted(e.facts.items()):
                 v = str(v)
-                self.add(node, KGO[k], zh(v) if CJK_RE.search(v) else lit(int(v)) if v.isdigit() else lit(v))
+                self.add(node, _KGO[k], zh(v) if CJK_RE.search(v) else lit(int(v)) if v.isdigit() else lit(v))
             for mt in e.mentions:
-                self.mention(self.iri("mention", f"{e.kind}-{mt.span.start}-{mt.span.end}"), KGO.EntityMention,
+                self.mention(self.iri("mention", f"{e.kind}-{mt.span.start}-{mt.span.end}"), _KGO.EntityMention,
                              node, mt.span)
         for e in self.ex.entities:
             if e.parent and e.parent in keys:
-                self.add(keys[e.key], ORG.subOrganizationOf, keys[e.parent])
-                self.add(keys[e.key], ORG.unitOf, keys[e.parent])
+                self.add(keys[e.key], _ORG.subOrganizationOf, keys[e.parent])
+                self.add(keys[e.key], _ORG.unitOf, keys[e.parent])
 
     def figures(self) -> None:
         for f in self.ex.figures:
             node = self.iri("figure", f"{f.span.start}-{f.span.end}")
-            self.add(node, RDF.type, KGO.Figure)
-            self.add(node, RDF.value, lit(_decimal(f.value), datatype="decimal"))
-            self.add(node, KGO.unit, zh(f.unit))
+            self.add(node, _RDF.type, _KGO.Figure)
+            self.add(node, _RDF.value, lit(_decimal(f.value), datatype="decimal"))
+            self.add(node, _KGO.unit, zh(f.unit))
             if f.what:
-                self.add(node, KGO.counts, zh(f.what))
-            self.add(node, KGO.inReport, self.R)
+                self.add(node, _KGO.counts, zh(f.what))
+            self.add(node, _KGO.inReport, self.R)
             self.evidence(node, f.span)
             hit = self.measure_at(f.span)
             if hit:
-                self.add(node, KGO.inMeasure, hit[0])
+                self.add(node, _KGO.inMeasure, hit[0])
 
     def anomalies(self) -> None:
         for a in self.ex.anomalies:
             node = self.iri("anomaly", a.kind, f"{a.span.start}-{a.span.end}")
-            self.add(node, RDF.type, KGO.Anomaly)
-            self.add(node, KGO.anomalyKind, lit(a.kind))
-            self.add(node, KGO.text, zh(a.text))
-            self.add(node, RDFS.comment, lit(a.message, lang="zh" if CJK_RE.search(a.message) else "en"))
-            self.add(node, KGO.inReport, self.R)
+            self.add(node, _RDF.type, _KGO.Anomaly)
+            self.add(node, _KGO.anomalyKind, lit(a.kind))
+            self.add(node, _KGO.text, zh(a.text))
+            self.add(node, _RDFS.comment, lit(a.message, lang="zh" if CJK_RE.search(a.message) else "en"))
+            self.add(node, _KGO.inReport, self.R)
             self.evidence(node, a.span)
 
 
