@@ -29,10 +29,10 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-rectify/ontology")
 
 PREFIXES = {"kgo": KGO, "kgr": KGR, "oa": OA, "eli": ELI, "dcterms": DCTERMS, "skos": SKOS, "org": ORG,
             "prov": PROV, "foaf": FOAF, "owl": OWL, "rdfs": RDFS, "xsd": XSD}
-DOC_CLASS = {"regulation": KGO.OwnRegulation, "external": KGO.ExternalDocument,
-             "publication": KGO.Publication, "periodical": KGO.Periodical}
-ENTITY_CLASS = {"organization": ORG.Organization, "award": KGO.Award, "activity": KGO.Initiative,
-                "person": PROV.Person}
+DOC_CLASS = {"regulation": str(KGO.OwnRegulation), "external": str(KGO.ExternalDocument),
+             "publication": str(KGO.Publication), "periodical": str(KGO.Periodical)}
+ENTITY_CLASS = {"organization": str(ORG.Organization), "award": str(KGO.Award), "activity": str(KGO.Initiative),
+                "person": str(PROV.Person)}
 ENTITY_PATH = {"organization": "org", "award": "award", "activity": "activity", "person": "person"}
 SENTENCE_END = "。！？!?\n"
 CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -133,6 +133,7 @@ class _Builder:
         self.base = f"report/{rid}"
         self.R = f"{KGR}{self.base}"
         self.lines: dict[str, None] = {}     # N-Triples lines, unique, in insertion order
+        self._ends = [i for i, ch in enumerate(self.t) if ch in SENTENCE_END]
         self._done: set[str] = set()          # evidence and organization nodes already described
         self._measures: list[tuple[int, int, str, str | None]] = []   # start, end, measure, problem
 
@@ -143,9 +144,12 @@ class _Builder:
         self.lines[f"<{s}> <{p}> {o if isinstance(o, _Lit) else f'<{o}>'} ."] = None
 
     def sentence(self, span: Span) -> Span:
-        t = self.t
-        lo = max(t.rfind(c, 0, span.start) for c in SENTENCE_END) + 1
-        hi = min([i for i in (t.find(c, span.end) for c in SENTENCE_END) if i != -1], default=len(t))
+        """The sentence around ``span``: from after the previous 。！？ or line end to the next one."""
+        t, ends = self.t, self._ends
+        i = bisect.bisect_left(ends, span.start)
+        lo = ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(ends, span.end)
+        hi = ends[j] if j < len(ends) else len(t)
         if hi < len(t) and t[hi] != "\n":
             hi += 1
         return Span(min(lo, span.start), max(hi, span.end))
