@@ -112,7 +112,8 @@ def cmd_trace(args) -> int:
     from .backend import open_backend
     backend = open_backend(args.graph)
     n = trace.problem_number(args.what)
-    rs = trace.trace_problem(backend, n) if n is not None else trace.trace_document(backend, args.what)
+    rs = (trace.trace_problem(backend, n, args.report) if n is not None
+          else trace.trace_document(backend, args.what, args.report))
     if args.format == "json":
         print(rs.to_json())
     else:
@@ -178,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("trace", help="regulation → measure → problem → aspect, or problem N → regulations")
     t.add_argument("what", help="a document title (or part of one), or a problem category number")
     t.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    t.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020)")
     t.add_argument("--format", choices=["text", "json"], default="text")
     t.set_defaults(func=cmd_trace)
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes")
@@ -206,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     except KgInputError as e:
         _err(str(e))
         return 2
+    except BrokenPipeError:   # output piped into head / less that closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         _err("interrupted; nothing half-written was left behind")
         return 130
