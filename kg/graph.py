@@ -186,7 +186,8 @@ class _Builder:
         self.add(R, _DCTERMS.identifier, lit(self.base.split("/")[-1]))
         self.add(R, _DCTERMS.title, zh(meta.title))
         self.add(R, _KGO.normalizedText, zh(ex.text.text))
-        self.add(R, _KGO.sourceFile, lit(Path(ex.text.path).name))
+        name = Path(ex.text.path).name
+        self.add(R, _KGO.sourceFile, zh(name) if CJK_RE.search(name) else lit(name))
         self.add(R, _KGO.sha256, lit(ex.text.sha256))
         self.add(R, _KGO.truncated, lit(ex.text.truncated))
         if meta.title_span:
