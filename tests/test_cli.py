@@ -79,3 +79,15 @@ def test_handwritten_report_builds(tmp_path, capsys):
     assert main(["query", "regulations", "--graph", str(tmp_path / "o"), "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "某某局党组理论学习制度,enact,1" in out and "某某局财务管理办法,revise,2" in out
+
+
+def test_build_writes_offline_views_and_view_command(tmp_path, capsys):
+    out, views = tmp_path / "b", tmp_path / "v"
+    assert main(["build", str(SEED), "--out", str(out), "--views", str(views)]) == 0
+    names = sorted(p.name for p in views.glob("*.html"))
+    assert names == ["aspect-1.html", "aspect-2.html", "aspect-3.html", "aspect-4.html", "overview.html", "trace.html"]
+    assert main(["view", "调研工作办法", "--graph", str(out), "-o", str(tmp_path / "f.html"), "--no-open"]) == 0
+    html = (tmp_path / "f.html").read_text(encoding="utf-8")
+    assert "中国作家协会调研工作办法" in html and "https://cdn" not in html
+    assert main(["view", "不存在的名称", "--graph", str(out), "-o", str(tmp_path / "g.html"), "--no-open"]) == 2
+    assert not (tmp_path / "g.html").exists()
