@@ -22,13 +22,13 @@ Text inside 《》 (document titles) is not searched for entities.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
-from pathlib import Path
 
+from kg.lexicon import organs, roles, surnames, vocab
 from kg.model import EntityMention, Figure, Report, Span, Text
-
-LEXICON = Path(__file__).resolve().parent / "lexicon"
+from kg.segment import segment, tokenizer
 
 HAN = "\u4e00-\u9fff"
 PUNCT = set("，。；：！？、,.;:!?（）()《》“”‘’\"'「」『』【】[]—-…·\n\r\t 　/")
@@ -37,100 +37,14 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
-# --------------------------------------------------------------------------- lexicon
-
-@lru_cache(maxsize=1)
-def vocab() -> dict[str, frozenset[str]]:
-    """Sections of ``kg/lexicon/vocab.txt`` as sets of words."""
-    out: dict[str, set[str]] = {}
-    cur = None
-    for line in (LEXICON / "vocab.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        m = re.fullmatch(r"\[(\w+)\]", line)
-        if m:
-            cur = out.setdefault(m.group(1), set())
-            continue
-        if cur is not None:
-            cur.update(line.split())
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
-def organs() -> dict[str, str]:
-    """Central organs: abbreviation or name → full name."""
-    out = {}
-    for line in (LEXICON / "organs.txt").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            out[parts[0].strip()] = parts[1].strip()
-    return out
-
-
-@lru_cache(maxsize=1)
-def roles() -> tuple[str, ...]:
-    words = [w.strip() for w in (LEXICON / "roles.txt").read_text(encoding="utf-8").splitlines()
-             if w.strip() and not w.startswith("#")]
-    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-@lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
-    return frozenset((LEXICON / "surnames.txt").read_text(encoding="utf-8").split())
-
-
-@lru_cache(maxsize=1)
-def tokenizer():
-    """A private jieba POS tokenizer with the field's user dictionary (built once)."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    tk.load_userdict(str(LEXICON / "units.txt"))
-    for name in organs():
-        tk.add_word(name, 2000, "nt")
-    for r in roles():
-        tk.add_word(r, 1000, "n")
-    pos = jieba.posseg.POSTokenizer(tk)
-    # jieba.posseg keeps the POS of user words in its own table
-    for name in organs():
-        pos.word_tag_tab[name] = "nt"
-    return pos
-
-
-_SEG_CACHE: dict[str, list[tuple[int, int, str, str]]] = {}
-
-
-def segment(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
-    """jieba tokens ``(start, end, word, flag)`` of ``text[start:end]`` with absolute offsets."""
-    end = len(text) if end is None else end
-    key = text[start:end]
-    toks = _SEG_CACHE.get(key)
-    if toks is None:
-        toks = []
-        pos = 0
-        for pair in tokenizer().cut(key):
-            w, f = pair.word, pair.flag
-            toks.append((pos, pos + len(w), w, f))
-            pos += len(w)
-        if len(_SEG_CACHE) > 20000:
-            _SEG_CACHE.clear()
-        _SEG_CACHE[key] = toks
-    return [(s + start, e + start, w, f) for s, e, w, f in toks]
+SENTENCE_END_RE = re.compile(r"[。！？；\n]")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences (split at 。！？； and line breaks)."""
     out = []
     start = 0
-    for m in re.finditer(r"[。！？；\n]", text):
+    for m in SENTENCE_END_RE.finditer(text):
         if m.end() - start > 1:
             out.append((start, m.end()))
         start = m.end()
@@ -139,12 +53,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _bracket_re(open_: str, close: str) -> re.Pattern:
+    return re.compile("[" + re.escape(open_ + close) + "\n]")
+
+
 def bracket_spans(text: str, open_: str = "《", close: str = "》") -> list[tuple[int, int]]:
     """Outermost ``open_ … close`` spans (nesting aware, unclosed ones end at the line end)."""
     out = []
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
+    for m in _bracket_re(open_, close).finditer(text):
+        i, ch = m.start(), m.group()
         if ch == open_:
             if depth == 0:
                 start = i
@@ -165,14 +85,16 @@ class _Mask:
         self.starts = [s for s, _ in self.spans]
 
     def covers(self, start: int, end: int) -> bool:
-        import bisect
         i = bisect.bisect_right(self.starts, start) - 1
         return i >= 0 and self.spans[i][1] > start and self.spans[i][0] <= start
 
 
+ARABIC_RE = re.compile(r"\d+(\.\d+)?")
+
+
 def cn_number(s: str) -> float | None:
     """Value of an Arabic or Chinese numeral (十个 → 10, 两次 → 2, 二十三 → 23)."""
-    if re.fullmatch(r"\d+(\.\d+)?", s):
+    if ARABIC_RE.fullmatch(s):
         return float(s)
     total, section, digit = 0, 0, None
     for ch in s:
@@ -215,9 +137,20 @@ def _ends_with_any(w: str, section: str) -> bool:
     return any(w[-n:] in words for n in lengths if n <= len(w))
 
 
-def _is_head(tok, prev) -> bool:
+@lru_cache(maxsize=None)
+def _longest_first(section: str) -> tuple[str, ...]:
+    """Words of a vocab section, longest first (ties in code point order)."""
+    return tuple(sorted(vocab()[section], key=lambda x: (-len(x), x)))
+
+
+WORD_CACHE = 1 << 17        # bound of the per-word caches below
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _head_of_word(w: str, f: str) -> bool | None:
+    """Is a token ``(w, f)`` the last word of a unit name? ``None``: it depends on the token
+    before (a one-character unit word such as 部 after a noun)."""
     v = vocab()
-    w, f = tok[2], tok[3]
     if not _is_han(w) or w in v["not_units"] and w not in v["unit_heads"]:
         return w in v["unit_heads"]
     if w in v["unit_heads"] or w in organs():
@@ -229,26 +162,38 @@ def _is_head(tok, prev) -> bool:
     if len(w) >= 2 and w[-1] in v["unit_suffix_chars"] and f.startswith(("n", "j", "l", "i")) \
             and w not in v["boundary"]:
         return True
-    if len(w) == 1 and w in "部司处厅局署" and prev is not None and len(prev[2]) >= 2 \
-            and prev[3].startswith(("n", "vn", "j")) and prev[2] not in v["boundary"] \
-            and prev[2] not in v["not_units"]:
-        return True
+    if len(w) == 1 and w in "部司处厅局署":
+        return None
     return False
+
+
+def _is_head(tok, prev) -> bool:
+    head = _head_of_word(tok[2], tok[3])
+    if head is not None:
+        return head
+    v = vocab()
+    return prev is not None and len(prev[2]) >= 2 and prev[3].startswith(("n", "vn", "j")) \
+        and prev[2] not in v["boundary"] and prev[2] not in v["not_units"]
+
+
+ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]+")
+TEAM_WORDS = ("巡视组", "巡视小组", "巡察组", "巡视", "巡察")
 
 
 def _merge_tokens(toks):
     """Join 第N + 巡视组, and 驻 + unit, so that they walk as one token."""
     out = []
     i = 0
-    while i < len(toks):
+    n_toks = len(toks)
+    while i < n_toks:
         t = toks[i]
-        if i + 1 < len(toks) and re.fullmatch(r"第[一二三四五六七八九十\d]+", t[2]) \
-                and toks[i + 1][2] in ("巡视组", "巡视小组", "巡察组", "巡视", "巡察"):
+        w = t[2]
+        if w[0] == "第" and i + 1 < n_toks and toks[i + 1][2] in TEAM_WORDS and ORDINAL_RE.fullmatch(w):
             n = toks[i + 1]
             end = n[1]
-            word = t[2] + n[2]
+            word = w + n[2]
             j = i + 2
-            if n[2] in ("巡视", "巡察") and j < len(toks) and toks[j][2] in ("组", "小组"):
+            if n[2] in ("巡视", "巡察") and j < n_toks and toks[j][2] in ("组", "小组"):
                 end, word, j = toks[j][1], word + toks[j][2], j + 1
             elif n[2] in ("巡视", "巡察"):
                 out.append(t)
@@ -257,8 +202,8 @@ def _merge_tokens(toks):
             out.append((t[0], end, word, "n"))
             i = j
             continue
-        if t[2] in ("纪检监察", "纪检") and i + 1 < len(toks) and toks[i + 1][2] == "组":
-            out.append((t[0], toks[i + 1][1], t[2] + "组", "n"))
+        if w in ("纪检监察", "纪检") and i + 1 < n_toks and toks[i + 1][2] == "组":
+            out.append((t[0], toks[i + 1][1], w + "组", "n"))
             i += 2
             continue
         out.append(t)
@@ -267,6 +212,22 @@ def _merge_tokens(toks):
 
 
 T_OK = {"青年", "少年", "老年", "中年", "少儿", "儿童"}
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _ends_name(w: str, f: str) -> bool:
+    """Does a token ``(w, f)`` end a name on its left (a boundary word, a function word, a verb …)?"""
+    v = vocab()
+    if not _is_han(w) or w in v["boundary"] or w in v["strip_prefix"]:
+        return True
+    if len(w) > 2 and _ends_with_any(w, "boundary") and w not in v["unit_heads"]:
+        return True
+    if f.startswith(STOP_FLAGS) and w not in v["unit_heads"] and w not in T_OK:
+        return True
+    if f.startswith("v") and not f.startswith("vn") and w not in v["name_verbs"] \
+            and w not in v["unit_heads"] and w not in organs():
+        return True
+    return False
 
 
 def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
@@ -298,17 +259,9 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
             first = j
             j -= 1
             continue
-        if not _is_han(w) or w in v["boundary"] or w in v["strip_prefix"]:
-            break
-        if len(w) > 2 and any(w.endswith(b) for b in v["boundary"] if len(b) >= 2) \
-                and w not in v["unit_heads"]:
+        if _ends_name(w, f):
             break
         if stop_at_award and (w.endswith("奖") or w in v["not_awards"]):
-            break
-        if f.startswith(STOP_FLAGS) and w not in v["unit_heads"] and w not in T_OK:
-            break
-        if f.startswith("v") and not f.startswith("vn") and w not in v["name_verbs"] \
-                and w not in v["unit_heads"] and w not in organs():
             break
         first = j
         j -= 1
@@ -316,38 +269,50 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
     return first
 
 
-def _organizations(text: str, toks, mask: _Mask) -> list[EntityMention]:
+UNIT_NAME_RE = re.compile(rf"[{HAN}（）()]+")
+
+
+def _strip_prefix(text: str, start: int, end: int) -> int:
+    """Start of ``text[start:end]`` without generic leading words (各, 有关, 所属 …)."""
+    prefixes = _longest_first("strip_prefix")
+    name = text[start:end]
+    while True:
+        for p in prefixes:
+            if name.startswith(p) and len(name) > len(p) + 1:
+                start += len(p)
+                name = text[start:end]
+                break
+        else:
+            return start
+
+
+def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
+    """Unit names ending in the tokens ``toks`` of ``text``: ``("organization", start, end,
+    head start, head end)``; the caller drops those whose head is in a title or quote."""
     v = vocab()
+    role_next = v["role_next"]
     out = []
     toks = _merge_tokens(toks)
     heads = [_is_head(t, toks[k - 1] if k else None) for k, t in enumerate(toks)]
+    last = len(toks) - 1
     for i, t in enumerate(toks):
         if not heads[i]:
             continue
-        if i + 1 < len(toks) and heads[i + 1] and toks[i + 1][2] not in v["role_next"]:
-            continue          # the name goes on: 领导小组 + 办公室
-        if i + 1 < len(toks) and (toks[i + 1][2] in v["role_next"]
-                                  or any(toks[i + 1][2].startswith(r) for r in ("书记", "副书记"))):
-            continue
-        if mask.covers(t[0], t[1]):
-            continue
+        if i < last:
+            nxt = toks[i + 1][2]
+            if heads[i + 1] and nxt not in role_next:
+                continue          # the name goes on: 领导小组 + 办公室
+            if nxt in role_next or nxt.startswith(("书记", "副书记")):
+                continue
         first = i if t[2] in organs() else _walk_left(toks, i, text)
-        start, end = toks[first][0], t[1]
+        end = t[1]
+        start = _strip_prefix(text, toks[first][0], end)
         name = text[start:end]
-        # strip generic leading words
-        while True:
-            for p in sorted(v["strip_prefix"], key=lambda x: (-len(x), x)):
-                if name.startswith(p) and len(name) > len(p) + 1:
-                    start += len(p)
-                    name = text[start:end]
-                    break
-            else:
-                break
         if len(name) < 2 or name in v["generic_alone"] or name in v["not_units"] and name not in v["unit_heads"]:
             continue
-        if not re.fullmatch(rf"[{HAN}（）()]+", name):
+        if not UNIT_NAME_RE.fullmatch(name):
             continue
-        out.append(EntityMention("organization", name, Span(start, end)))
+        out.append(("organization", start, end, t[0], t[1]))
     return out
 
 
@@ -359,45 +324,74 @@ NOT_ACTIVITY_AFTER = ("制度", "机制", "意识", "要求", "原则", "方针"
                       "现象", "作风", "效应", "通道", "审批", "培养模式", "自信", "责任", "清单")
 
 
-def _activities(text: str, mask: _Mask) -> list[EntityMention]:
-    v = vocab()
-    out = []
-    before = sorted(v["activity_before"], key=lambda x: (-len(x), x))
-    after = sorted(v["activity_after"], key=lambda x: (-len(x), x))
-    quotes = [m for m in re.finditer(r"“([^“”\n]{2,30})”", text)]
-    # group adjacent quotes: “A”“B”、“C”等活动
+def _ends_with_word(s: str, section: str) -> bool:
+    """Does ``s`` end with a word of a vocab section (of any length)?"""
+    words, lengths = _word_index(section)
+    return any(s[-n:] in words for n in lengths if n <= len(s))
+
+
+@lru_cache(maxsize=None)
+def _word_index(section: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """Non-empty words of a vocab section and their lengths."""
+    words = frozenset(w for w in vocab()[section] if w)
+    return words, tuple(sorted({len(w) for w in words}))
+
+
+QUOTE_RE = re.compile(r"“([^“”\n]{2,30})”")
+QUOTE_JOIN_RE = re.compile(r"[、和及与]?")
+CLAUSE_SPLIT_RE = re.compile(r"[，。；：！？\n]")
+NOT_ACTIVITY_PREFIXES = ("党", "专题", "巡视", "民主", "全面从严治党", "会议", "各", "有关", "相关")
+
+
+@lru_cache(maxsize=1)
+def _unquoted_activity_re() -> re.Pattern:
+    """A verb of [activity_before] and a name ending in a word of [activity_heads]."""
+    heads = "|".join(_longest_first("activity_heads"))
+    verbs = "|".join(_longest_first("activity_before"))
+    return re.compile(rf"(?:{verbs})([{HAN}]{{2,22}}?(?:{heads}))(?=[^{HAN}]|$)")
+
+
+def _quote_groups(text: str) -> list[list[re.Match]]:
+    """“Quoted” names, adjacent ones grouped: “A”“B”、“C”等活动."""
     groups: list[list[re.Match]] = []
-    for m in quotes:
-        if groups and re.fullmatch(r"[、和及与]?", text[groups[-1][-1].end():m.start()]):
+    for m in QUOTE_RE.finditer(text):
+        if groups and QUOTE_JOIN_RE.fullmatch(text, groups[-1][-1].end(), m.start()):
             groups[-1].append(m)
         else:
             groups.append([m])
-    for g in groups:
+    return groups
+
+
+def _introduced(clause: str) -> bool:
+    """Does the clause before a quote end (up to 7 characters before its end) with an
+    activity verb (开展, 启动实施 …)?"""
+    for k in range(0, min(len(clause), 7) + 1):
+        if _ends_with_word(clause[:len(clause) - k], "activity_before"):
+            return True
+    return False
+
+
+def _activities(text: str, mask: _Mask) -> list[EntityMention]:
+    out = []
+    after = _longest_first("activity_after")
+    for g in _quote_groups(text):
         s, e = g[0].start(), g[-1].end()
         if mask.covers(s, e):
             continue
-        clause = re.split(r"[，。；：！？\n]", text[max(0, s - 14):s])[-1]
+        clause = CLAUSE_SPLIT_RE.split(text[max(0, s - 14):s])[-1]
         rest = text[e:e + 12]
         rest_wo = rest[1:] if rest.startswith("等") else rest
-        ok_after = any(rest_wo.startswith(a) or rest.startswith(a) for a in after)
-        ok_before = False
-        for k in range(0, min(len(clause), 7) + 1):
-            head = clause[:len(clause) - k]
-            if any(head.endswith(b) for b in before):
-                ok_before = True
-                break
-        if not ok_after and (not ok_before or any(rest_wo.startswith(x) for x in NOT_ACTIVITY_AFTER)):
+        ok_after = rest_wo.startswith(after) or rest.startswith(after)
+        if not ok_after and (not _introduced(clause) or rest_wo.startswith(NOT_ACTIVITY_AFTER)):
             continue
         for m in g:
             out.append(EntityMention("activity", m.group(1), Span(m.start(1), m.end(1))))
     # unquoted: 召开全国诗坛座谈会 / 启动…创作工程
-    heads = "|".join(sorted(v["activity_heads"], key=lambda x: (-len(x), x)))
-    verbs = "|".join(sorted(v["activity_before"], key=lambda x: (-len(x), x)))
-    for m in re.finditer(rf"(?:{verbs})([{HAN}]{{2,22}}?(?:{heads}))(?=[^{HAN}]|$)", text):
+    for m in _unquoted_activity_re().finditer(text):
         name = m.group(1)
         if mask.covers(m.start(1), m.end(1)) or len(name) < 5:
             continue
-        if name.startswith(("党", "专题", "巡视", "民主", "全面从严治党", "会议", "各", "有关", "相关")):
+        if name.startswith(NOT_ACTIVITY_PREFIXES):
             continue
         out.append(EntityMention("activity", name, Span(m.start(1), m.end(1))))
     return out
@@ -405,17 +399,22 @@ def _activities(text: str, mask: _Mask) -> list[EntityMention]:
 
 # --------------------------------------------------------------------------- people
 
-def _people(text: str, mask: _Mask) -> list[EntityMention]:
+@lru_cache(maxsize=1)
+def _person_re() -> re.Pattern:
+    """Roles (joined by 、) followed by a name with a common surname."""
     rs = "|".join(roles())
     sn = "".join(sorted(s for s in surnames() if len(s) == 1))
     sn2 = "|".join(sorted(s for s in surnames() if len(s) == 2))
-    pat = re.compile(rf"((?:{rs})(?:、(?:{rs}))*)((?:{sn2}|[{sn}])[{HAN}]{{1,2}}?)(?=同志|[，、。；（(：]|任|担任|兼|为|等)")
+    return re.compile(rf"((?:{rs})(?:、(?:{rs}))*)((?:{sn2}|[{sn}])[{HAN}]{{1,2}}?)(?=同志|[，、。；（(：]|任|担任|兼|为|等)")
+
+
+def _people(text: str, mask: _Mask) -> list[EntityMention]:
     out = []
     names: dict[str, str] = {}
-    for m in pat.finditer(text):
+    for m in _person_re().finditer(text):
         name = m.group(2)
         if mask.covers(m.start(2), m.end(2)) or name.endswith(("同", "等", "任")) \
-                or any(r in name for r in roles()) or any(name[1:].startswith(c) for c in ("副", "长", "同志")):
+                or any(r in name for r in roles()) or name[1:].startswith(("副", "长", "同志")):
             continue
         role = m.group(1)
         out.append(EntityMention("person", name, Span(m.start(2), m.end(2)), role=role))
@@ -433,27 +432,48 @@ def _people(text: str, mask: _Mask) -> list[EntityMention]:
 NOT_FIGURES = ("一方面", "另一方面", "八项规定", "一把手", "一岗双责", "一票否决", "两个维护", "四个意识",
                "四个自信", "三会一课", "四种形态", "三重一大", "一次性", "一体", "一批批", "一系列", "一件事",
                "三审三校", "四个一批", "一会一报", "一站式", "一类", "一种", "一起")
+CN_NUMERALS = "零〇一二两三四五六七八九十百千万"
+
+
+@lru_cache(maxsize=1)
+def _figure_re() -> re.Pattern:
+    """A number, 余/多, and a unit of [figure_units] (longest first)."""
+    units = "|".join(re.escape(u) for u in _longest_first("figure_units"))
+    num = rf"(\d+(?:\.\d+)?|[{CN_NUMERALS}]+)"
+    # the lookahead (the first character of a number) lets the scan skip other characters fast
+    return re.compile(rf"(?=[\d{CN_NUMERALS}]){num}(余|多)?({units})")
+
+
+NOT_FIGURES_RE = re.compile("|".join(re.escape(w) for w in sorted(NOT_FIGURES, key=lambda x: (-len(x), x))))
+NOT_FIGURES_MAX = max(map(len, NOT_FIGURES))
+
+
+def _in_set_phrase(text: str, i: int) -> bool:
+    """Is offset ``i`` inside a set phrase of ``NOT_FIGURES`` (一方面, 八项规定 …)?"""
+    for k in range(max(0, i - NOT_FIGURES_MAX + 1), i + 1):
+        m = NOT_FIGURES_RE.match(text, k)      # the longest phrase starting at k
+        if m and m.end() > i:
+            return True
+    return False
 
 
 def _figures(text: str, quote_mask: _Mask, mask: _Mask) -> list[Figure]:
-    v = vocab()
-    units = "|".join(re.escape(u) for u in sorted(v["figure_units"], key=lambda x: (-len(x), x)))
-    num = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
     out = []
-    for m in re.finditer(rf"{num}(余|多)?({units})", text):
+    freq = tokenizer().tokenizer.FREQ
+    for m in _figure_re().finditer(text):
         s, e = m.start(), m.end()
         prev = text[s - 1] if s else ""
-        if prev in "第.-—－" or prev.isdigit() or prev in "零〇一二两三四五六七八九十百千万":
+        if prev in "第.-—－" or prev.isdigit() or prev in CN_NUMERALS:
             continue
         if quote_mask.covers(s, e) or mask.covers(s, e):
             continue
-        if any(s - k >= 0 and text.startswith(w, s - k) for w in NOT_FIGURES for k in range(len(w))):
+        if _in_set_phrase(text, s):
             continue
         raw, unit = m.group(1), m.group(3)
         if not raw[0].isdigit():
             # Chinese numerals only as counts: 两次, 十个; not 统一, 唯一, 之一
             if prev and "\u4e00" <= prev <= "\u9fff" and prev not in "共近约达有了和、余超逾至到是" \
-                    and (tokenizer().tokenizer.FREQ.get(prev + raw[0]) or prev in "之逐唯统万单同专划"):
+                    and (freq.get(prev + raw[0]) or prev in "之逐唯统万单同专划"):
                 continue
             if unit in ("方面", "类", "种", "批", "期", "处", "支", "节", "本", "套") and raw == "一":
                 continue
@@ -471,18 +491,21 @@ def _figures(text: str, quote_mask: _Mask, mask: _Mask) -> list[Figure]:
 
 
 _STOP_WHAT = "的和与及、已中均得在被为是将对从向并且其，。；：！？（）《》“”"
+STOP_WHAT_RE = re.compile("[" + re.escape(_STOP_WHAT) + "]")
+HAN_AFTER_RE = re.compile(rf"[{HAN}]{{1,8}}")
+HAN_BEFORE_RE = re.compile(rf"[{HAN}]{{1,12}}$")
 
 
 def _what(text: str, s: int, e: int) -> str:
-    after = re.match(rf"[{HAN}]{{1,8}}", text[e:])
+    after = HAN_AFTER_RE.match(text, e)
     if after:
         w = after.group(0)
-        cut = min([w.find(c) for c in _STOP_WHAT if c in w] or [len(w)])
-        w = w[:cut]
+        stop = STOP_WHAT_RE.search(w)
+        w = w[:stop.start()] if stop else w
         if len(w) >= 2:
             return w[:8]
     # the noun before: 专题会35次, 罚没款1.8亿元
-    left = re.search(rf"[{HAN}]{{1,12}}$", text[max(0, s - 12):s])
+    left = HAN_BEFORE_RE.search(text[max(0, s - 12):s])
     if not left:
         return ""
     toks = segment(left.group(0))
@@ -490,6 +513,148 @@ def _what(text: str, s: int, e: int) -> str:
         if t[3].startswith(("n", "vn", "j", "l")) and len(t[2]) >= 2:
             return t[2]
     return ""
+
+
+# --------------------------------------------------------------------------- where to segment
+#
+# jieba cuts each block of Han/alphanumeric characters on its own, and a name never reaches
+# over the punctuation between two blocks (``_walk_left`` stops at it) except through a
+# parenthesis: 审核（读）委员会. So only the blocks that can hold the last token of a name are
+# segmented, and in a sentence with a parenthesis the runs of blocks no walk can leave.
+
+PAREN_RE = re.compile(r"[（）()]")
+BLOCK_RE = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")     # = jieba.posseg.re_han_internal
+NOT_BLOCK_RE = re.compile("[^\u4E00-\u9FD5a-zA-Z0-9+#&\\._]")
+
+
+@lru_cache(maxsize=1)
+def _name_end_res() -> tuple[re.Pattern, re.Pattern]:
+    """What the last token of a unit or award name contains: a unit character (部, 处 …) or
+    奖, or a word of [unit_heads] or of the organs table. The words are searched for in the
+    reversed text, where a character class of their last characters starts the pattern."""
+    chars = set(vocab()["unit_suffix_chars"]) | {"奖"}
+    words = set()
+    for w in vocab()["unit_heads"] | set(organs()):
+        if not w or w[-1] in chars:
+            continue                    # found by its last character
+        if _is_han(w):
+            words.add(w)
+        else:
+            # not a jieba token unless it is one character: found by it (``_blocks_at`` skips
+            # other characters than those of blocks)
+            chars.add(w[-1])
+    char_re = re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    reversed_words = sorted((w[::-1] for w in words), key=lambda x: (-len(x), x))
+    words_re = re.compile("|".join(map(re.escape, reversed_words)) or "(?!)")
+    return char_re, words_re
+
+
+def _name_end_positions(text: str, reversed_text: str) -> list[int]:
+    """Sorted offsets of unit characters, 奖, and (the first character of) unit words in ``text``.
+
+    Every token that ends a unit or award name (``_head_of_word``, also after
+    ``_merge_tokens``; a word ending with 奖) contains one of them, in the same block."""
+    char_re, words_re = _name_end_res()
+    out = [m.start() for m in char_re.finditer(text)]
+    n = len(text)
+    # a word overlapping one found is in the same block (both are Han): none is missed
+    out += [n - m.end() for m in words_re.finditer(reversed_text)]
+    return sorted(set(out))
+
+
+def _blocks_at(text: str, reversed_text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The blocks (``BLOCK_RE``) that hold one of the sorted ``positions``, in text order."""
+    n = len(text)
+    out = []
+    end = -1
+    for p in positions:
+        if p < end or NOT_BLOCK_RE.match(text, p):
+            continue
+        m = NOT_BLOCK_RE.search(text, p)
+        end = m.start() if m else n
+        m = NOT_BLOCK_RE.search(reversed_text, n - p)      # the gap before p, read backwards
+        out.append((n - m.start() if m else 0, end))
+    return out
+
+
+def _name_runs(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` to segment and search for unit and award names, in text order."""
+    reversed_text = text[::-1]
+    positions = _name_end_positions(text, reversed_text)
+    parens = [m.start() for m in PAREN_RE.finditer(text)]
+    with_parens = _sentences_with(sents, parens)
+    out: list[tuple[int, int]] = []
+    for s, e in with_parens:
+        blocks = [m.span() for m in BLOCK_RE.finditer(text, s, e)]
+        hit = [_any_in(positions, a, b) for a, b in blocks]
+        out += _paren_runs(text, (s, e), blocks, hit, parens)
+    starts = [s for s, _ in with_parens]
+    for a, b in _blocks_at(text, reversed_text, positions):
+        k = bisect.bisect_right(starts, a) - 1
+        if k < 0 or a >= with_parens[k][1]:         # not in a sentence with a parenthesis
+            out.append((a, b))
+    return sorted(out)
+
+
+def _any_in(positions: list[int], start: int, end: int) -> bool:
+    """Is one of the sorted ``positions`` in ``[start, end)``?"""
+    i = bisect.bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
+
+
+def _sentences_with(sents: list[tuple[int, int]], positions: list[int]) -> list[tuple[int, int]]:
+    """The sentences (sorted spans) that contain one of the sorted ``positions``."""
+    out = []
+    starts = [s for s, _ in sents]
+    for p in positions:
+        k = bisect.bisect_right(starts, p) - 1
+        if k >= 0 and p < sents[k][1] and (not out or out[-1] != sents[k]):
+            out.append(sents[k])
+    return out
+
+
+def _paren_runs(text: str, sentence: tuple[int, int], blocks: list[tuple[int, int]], hit: list[bool],
+                parens: list[int]) -> list[tuple[int, int]]:
+    """Runs of the ``blocks`` of a sentence cut at the gaps no walk crosses (``_separates``),
+    those with a block that can end a name (``hit``). The first run starts with the sentence
+    (an opening parenthesis before the first block may belong to a name)."""
+    out = []
+    run_start, end = sentence
+    found = False
+    for k, (s, e) in enumerate(blocks):
+        if run_start is None:
+            run_start = s
+        found = found or hit[k]
+        if k + 1 < len(blocks) and not _separates(text, (e, blocks[k + 1][0]), end, parens):
+            continue
+        if found:
+            out.append((run_start, e))
+        run_start, found = None, False
+    return out
+
+
+def _separates(text: str, gap: tuple[int, int], end: int, parens: list[int]) -> bool:
+    """Does no walk to the left cross the ``gap`` between two blocks of a sentence ending at ``end``?
+
+    A walk goes over punctuation only from a closing parenthesis back to the nearest opening
+    one (at most 5 tokens back), then on to the left. It cannot reach over a gap without
+    parentheses when the first parenthesis after the gap in the sentence opens (or there is
+    none). ``parens``: sorted offsets of the parentheses of the text."""
+    gap_start, gap_end = gap
+    i = bisect.bisect_left(parens, gap_start)
+    if i == len(parens) or parens[i] >= end:
+        return True
+    if parens[i] < gap_end:
+        return False            # a parenthesis in the gap
+    return text[parens[i]] in "（("
+
+
+@lru_cache(maxsize=1 << 15)
+def _names_in_run(run: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """Unit and award names of a span of ``_name_runs``: ``(kind, start, end, head start,
+    head end)`` relative to it (a pure function of its text: many recur from report to report)."""
+    toks = segment(run)
+    return tuple(_organizations(run, toks) + _awards_only_tokens(run, toks))
 
 
 # --------------------------------------------------------------------------- API
@@ -500,9 +665,8 @@ def _dedupe(mentions: list[EntityMention]) -> list[EntityMention]:
                 key=lambda m: (m.span.start, -m.span.end, m.kind))
     out: list[EntityMention] = []
     for m in ms:
-        if any(o.kind == m.kind and m.span in o.span and o.span != m.span for o in out[-8:]):
-            continue
-        if any(o.kind == m.kind and o.span == m.span for o in out[-8:]):
+        # inside (or equal to) a mention of the same kind among the last ones kept
+        if any(o.kind == m.kind and m.span in o.span for o in out[-8:]):
             continue
         out.append(m)
     return sorted(out, key=lambda m: (m.span.start, m.span.end, m.kind))
@@ -511,15 +675,16 @@ def _dedupe(mentions: list[EntityMention]) -> list[EntityMention]:
 def extract(text: Text, report: Report | None = None, issuer: str = "") -> tuple[list[EntityMention], list[Figure]]:
     """Entity mentions (organization, award, activity, person) and stated figures of ``text``."""
     src = text.text
-    titles = _Mask(bracket_spans(src))
+    title_spans = bracket_spans(src)
+    titles = _Mask(title_spans)
     quote_spans = bracket_spans(src, "“", "”")
     quotes = _Mask(quote_spans)
-    no_orgs = _Mask(bracket_spans(src) + quote_spans)
+    no_orgs = _Mask(title_spans + quote_spans)
     mentions: list[EntityMention] = []
-    for s, e in sentences(src):
-        toks = segment(src, s, e)
-        mentions += _organizations(src, toks, no_orgs)
-        mentions += _awards_only_tokens(src, toks, titles)
+    for s, e in _name_runs(src, sentences(src)):
+        for kind, a, b, ha, hb in _names_in_run(src[s:e]):
+            if not (no_orgs if kind == "organization" else titles).covers(s + ha, s + hb):
+                mentions.append(EntityMention(kind, src[s + a:s + b], Span(s + a, s + b)))
     mentions += _awards_regex(src, titles)
     mentions += _activities(src, titles)
     mentions += _people(src, titles)
@@ -532,29 +697,37 @@ def extract(text: Text, report: Report | None = None, issuer: str = "") -> tuple
     return _dedupe(mentions), figures
 
 
-def _awards_only_tokens(text, toks, mask):
+GRADE_RE = re.compile(r"[一二三特]等奖")
+
+
+def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]:
+    """Award names ending in a token ``…奖`` of ``toks``: ``("award", start, end, token start,
+    token end)``; the caller drops those whose token is in a title."""
     v = vocab()
     out = []
     for i, t in enumerate(toks):
         w = t[2]
-        if not w.endswith("奖") or w in v["not_awards"] or re.fullmatch(r"[一二三特]等奖", w):
-            continue
-        if mask.covers(t[0], t[1]):
+        if not w.endswith("奖") or w in v["not_awards"] or GRADE_RE.fullmatch(w):
             continue
         first = _walk_left(toks, i, text, stop_at_award=True)
-        name = text[toks[first][0]:t[1]]
-        if len(name) < 3:
+        start = toks[first][0]
+        if t[1] - start < 3:
             continue
-        out.append(EntityMention("award", name, Span(toks[first][0], t[1])))
+        out.append(("award", start, t[1], t[0], t[1]))
     return out
 
 
+@lru_cache(maxsize=1)
+def _award_re() -> re.Pattern:
+    """A verb of [award_before] and a title ending in a word of [award_suffix] (not 奖 alone)."""
+    before = "|".join(_longest_first("award_before"))
+    suffix = "|".join(sorted((s for s in vocab()["award_suffix"] if s != "奖"), key=lambda x: (-len(x), x)))
+    return re.compile(rf"(?:{before})([{HAN}]{{2,24}}?(?:{suffix}))(?=[^{HAN}]|$|称号)")
+
+
 def _awards_regex(text, mask):
-    v = vocab()
     out = []
-    before = "|".join(sorted(v["award_before"], key=lambda x: (-len(x), x)))
-    suffix = "|".join(sorted((s for s in v["award_suffix"] if s != "奖"), key=lambda x: (-len(x), x)))
-    for m in re.finditer(rf"(?:{before})([{HAN}]{{2,24}}?(?:{suffix}))(?=[^{HAN}]|$|称号)", text):
+    for m in _award_re().finditer(text):
         if mask.covers(m.start(1), m.end(1)):
             continue
         out.append(EntityMention("award", m.group(1), Span(m.start(1), m.end(1))))

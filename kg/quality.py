@@ -17,10 +17,10 @@ The reading stage reports ``broken_paragraph`` and ``truncated`` anomalies.
 """
 from __future__ import annotations
 
-import math
 import re
 
-from kg.mentions import cn_number, tokenizer
+from kg.mentions import cn_number
+from kg.segment import cutter, tokenizer
 from kg.model import Anomaly, Report, Span, Text
 
 HAN = "\u4e00-\u9fff"
@@ -31,24 +31,26 @@ FUNCTION_CHARS = set("的了着是在和与及对把将被从向为之其而或"
 
 
 def _best_logp(s: str) -> float:
-    tk = tokenizer().tokenizer
-    dag = tk.get_DAG(s)
-    route: dict = {}
-    tk.calc(s, dag, route)
-    return route[0][0]
+    """Log-probability of the best jieba segmentation of ``s``."""
+    return cutter().best_log_p(s)
 
 
 def _freq(w: str) -> int:
     return tokenizer().tokenizer.FREQ.get(w) or 0
 
 
+def _is_han(ch: str) -> bool:
+    """Is the character ``ch`` in the Han range ``HAN``?"""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def _window(text: str, start: int, end: int, size: int = 5) -> tuple[int, int]:
     """Clause-bounded window of Han characters around ``[start, end)``."""
     a = start
-    while a > 0 and start - a < size and re.match(f"[{HAN}]", text[a - 1]):
+    while a > 0 and start - a < size and _is_han(text[a - 1]):
         a -= 1
     b = end
-    while b < len(text) and b - end < size and re.match(f"[{HAN}]", text[b]):
+    while b < len(text) and b - end < size and _is_han(text[b]):
         b += 1
     return a, b
 
@@ -81,21 +83,39 @@ def is_slip(text: str, i: int, n: int) -> bool:
 
 
 def _quote_span(text: str, start: int, end: int) -> Span:
-    a = start - 1 if start > 0 and re.match(f"[{HAN}]", text[start - 1]) else start
-    b = end + 1 if end < len(text) and re.match(f"[{HAN}]", text[end]) else end
+    a = start - 1 if start > 0 and _is_han(text[start - 1]) else start
+    b = end + 1 if end < len(text) and _is_han(text[end]) else end
     return Span(a, b)
+
+
+# a Han character seen again one to four characters later (all of them Han)
+REPEAT_CANDIDATE_RE = re.compile(r"(?=([%s])[%s]{0,3}?\1)" % (HAN, HAN))
+HAN_RUN_RE = re.compile(f"[{HAN}]+")
+
+
+def doublings(text: str) -> dict[int, list[int]]:
+    """For n = 4, 3, 2, 1: the offsets ``i`` (ascending) where ``text[i:i+n]`` is Han and is
+    written again right after it (``(?=([HAN]{n})\\1)``), found in one scan of the text."""
+    out: dict[int, list[int]] = {4: [], 3: [], 2: [], 1: []}
+    size = len(text)
+    for m in REPEAT_CANDIDATE_RE.finditer(text):
+        i = m.start()
+        for n in (1, 2, 3, 4):
+            if i + 2 * n <= size and text[i + n:i + 2 * n] == text[i:i + n] and HAN_RUN_RE.fullmatch(text, i, i + n):
+                out[n].append(i)
+    return out
 
 
 def repeated_phrases(text: str) -> list[Anomaly]:
     out: list[Anomaly] = []
     taken: list[Span] = []
+    found = doublings(text)
     for n in (4, 3, 2, 1):
-        for m in re.finditer(r"(?=([%s]{%d})\1)" % (HAN, n), text):
-            i = m.start()
+        for i in found[n]:
             sp = Span(i, i + 2 * n)
             if any(s.start < sp.end and sp.start < s.end for s in taken):
                 continue
-            unit = m.group(1)
+            unit = text[i:i + n]
             if n > 1 and len(set(unit)) == 1:
                 continue
             if not is_slip(text, i, n):
@@ -107,33 +127,47 @@ def repeated_phrases(text: str) -> list[Anomaly]:
     return out
 
 
+PARAGRAPH_RE = re.compile(r"[^\n]+")
+CLAUSE_RE = re.compile(r"([^，。；！？,;]+)[，。；！？,;]?")
+
+
+def _longest_repeat(texts: list[str]) -> tuple[int, int, int, int] | None:
+    """``(cover, i, p, k)`` of the run of ``k`` ≥ 2 consecutive copies of the ``p`` (1–4)
+    clauses from ``i`` that covers most clauses (the first one on a tie); the repeated
+    clauses have at least 8 characters."""
+    best = None
+    nc = len(texts)
+    for p in range(1, 5):
+        for i in range(nc - p):
+            if i + 2 * p > nc or texts[i + p] != texts[i]:
+                continue            # not even the first clause comes again
+            k = 1
+            while i + (k + 1) * p <= nc and all(texts[i + k * p + j] == texts[i + j] for j in range(p)):
+                k += 1
+            if k < 2:
+                continue
+            if sum(len(c) for c in texts[i:i + p]) < 8:
+                continue
+            cover = k * p
+            if best is None or cover > best[0] or (cover == best[0] and i < best[1]):
+                best = (cover, i, p, k)
+    return best
+
+
 def repeated_sentences(text: str) -> list[Anomaly]:
     """A clause (or group of clauses) repeated consecutively inside a paragraph."""
     out: list[Anomaly] = []
-    for para in re.finditer(r"[^\n]+", text):
-        base = para.start()
-        clauses = [(m.start() + base, m.end() + base, m.group(1))
-                   for m in re.finditer(r"([^，。；！？,;]+)[，。；！？,;]?", para.group(0))]
-        best = None
-        nc = len(clauses)
-        for p in range(1, 5):
-            for i in range(nc - p):
-                k = 1
-                while i + (k + 1) * p <= nc and all(
-                        clauses[i + k * p + j][2] == clauses[i + j][2] for j in range(p)):
-                    k += 1
-                if k < 2:
-                    continue
-                if sum(len(c[2]) for c in clauses[i:i + p]) < 8:
-                    continue
-                cover = k * p
-                if best is None or cover > best[0] or (cover == best[0] and i < best[1]):
-                    best = (cover, i, p, k)
+    for para in PARAGRAPH_RE.finditer(text):
+        texts = CLAUSE_RE.findall(text, para.start(), para.end())
+        if len(set(texts)) == len(texts):
+            continue                # no clause comes twice
+        clauses = [(m.start(), m.group(1)) for m in CLAUSE_RE.finditer(text, para.start(), para.end())]
+        best = _longest_repeat(texts)
         if best:
             cover, i, p, k = best
             s = clauses[i][0]
-            e = clauses[i + cover - 1][0] + len(clauses[i + cover - 1][2])
-            unit = "，".join(c[2] for c in clauses[i:i + p])
+            e = clauses[i + cover - 1][0] + len(clauses[i + cover - 1][1])
+            unit = "，".join(c[1] for c in clauses[i:i + p])
             out.append(Anomaly("repeated_sentence", text[s:e], Span(s, e),
                                f"“{unit}” repeated {k} times"))
     return out
@@ -172,14 +206,33 @@ COUNT_RE = re.compile(
     r"(?:各类|各项)?(?:规章制度|制度|规章))")
 
 
+# the first characters COUNT_RE can start with (需要, 新建, 制定, 修订, 出台, 完善, 建立)
+COUNT_START_RE = re.compile(r"[需新制修出完建]")
+
+
 def stated_regulation_counts(text: str) -> list[tuple[int, Span]]:
     out = []
-    for m in COUNT_RE.finditer(text):
+    for m in _count_matches(text):
         raw = m.group(1) or m.group(2)
         v = cn_number(raw)
         if v is not None:
             out.append((int(v), Span(m.start(), m.end())))
     return out
+
+
+def _count_matches(text: str):
+    """``COUNT_RE.finditer(text)``, trying only where a match can start."""
+    pos = 0
+    while True:
+        c = COUNT_START_RE.search(text, pos)
+        if c is None:
+            return
+        m = COUNT_RE.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.start() + 1
 
 
 def count_mismatch(text: str, listed_regulations: int | None) -> list[Anomaly]:

@@ -21,12 +21,23 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
-from kg.mentions import organs, vocab
+from kg.lexicon import organs, vocab
 from kg.model import Entity, EntityMention
 
 INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组")
 ISSUER_RE = re.compile(r"(中共[\u4e00-\u9fff（）]{2,30}?(?:党组|委员会|党委|党工委))(?:关于|$)")
+ISSUER_PARTS_RE = re.compile(r"中共(.+?)(党组|委员会|党委|党工委)")
+NORM_RE = re.compile(r"[“”‘’\"'《》\s·・]")
+DOUBLED_RES = tuple(re.compile(r"([\u4e00-\u9fff]{%d})\1" % n) for n in (4, 3, 2))
+ASSOCIATION_ABBR_RE = re.compile(r"中国[\u4e00-\u9fff]{1,4}协(?!会)")
+SHORT_ASSOCIATION_RE = re.compile(r"中国[\u4e00-\u9fff]{1,3}协")
+ISSUER_TAIL_RE = re.compile(r"(党组|党委)$")
+BARE_TEAM_RE = re.compile(r"(?:中央)?(?:巡视|巡察)组")
+PARTY_OFFICE_RE = re.compile(r"(党组|党委)(办公室|组织部|宣传部|统战部|教师工作部|学生工作部|常委会|.{0,4}中心组)$")
+EDITION_RE = re.compile(r"第([一二三四五六七八九十百\d]+)届$")
+GRADE_RE = re.compile(r"([一二三特]等奖)(\d+|[一二两三四五六七八九十]+)?项?")
 
 
 def key_of(name: str) -> str:
@@ -36,7 +47,7 @@ def key_of(name: str) -> str:
 
 def _norm(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
-    return re.sub(r"[“”‘’\"'《》\s·・]", "", s)
+    return NORM_RE.sub("", s)
 
 
 def issuer_from_text(text: str) -> str:
@@ -49,10 +60,11 @@ def issuer_from_text(text: str) -> str:
     return m.group(1) if m else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def undouble(name: str) -> str:
     """Remove a doubled chunk of 2–4 characters: 中国作协作协青年… → 中国作协青年…"""
-    for n in (4, 3, 2):
-        m = re.search(r"([\u4e00-\u9fff]{%d})\1" % n, name)
+    for doubled in DOUBLED_RES:
+        m = doubled.search(name)
         if m:
             return name[:m.start()] + m.group(1) + name[m.end():]
     return name
@@ -84,7 +96,7 @@ class _Context:
         v = vocab()
         self.text = text
         self.issuer = issuer or issuer_from_text(text)
-        m = re.fullmatch(r"中共(.+?)(党组|委员会|党委|党工委)", self.issuer)
+        m = ISSUER_PARTS_RE.fullmatch(self.issuer)
         self.body = m.group(1) if m else ""
         self.issuer_tail = m.group(2) if m else ""
         orgs = [x for x in mentions if x.kind == "organization"]
@@ -94,11 +106,11 @@ class _Context:
         for abbr, full in organs().items():
             if full == self.body:
                 body_alias.add(abbr)
-        for n in {self.strip_issuer_tail(x) for x in names} | set(re.findall(r"中国[\u4e00-\u9fff]{1,4}协(?!会)", text)):
+        for n in {self.strip_issuer_tail(x) for x in names} | set(ASSOCIATION_ABBR_RE.findall(text)):
             if self.body and is_abbreviation(n, self.body):
                 body_alias.add(n)
         for a in list(body_alias):
-            if re.fullmatch(r"中国[\u4e00-\u9fff]{1,3}协", a):
+            if SHORT_ASSOCIATION_RE.fullmatch(a):
                 body_alias.add(a[2:])           # 作协
         if self.body.endswith(("大学", "学院", "学校")):
             body_alias |= {"学校", "校"}
@@ -107,6 +119,7 @@ class _Context:
         elif self.body.endswith(("院", "局", "署", "会", "委")):
             body_alias.add(self.body[-1])
         self.body_alias = {a for a in body_alias if a}
+        self.aliases_longest_first = sorted(self.body_alias, key=lambda x: (-len(x), x))
         self.issuer_local = set(v["issuer_aliases"]) | {"党组", "党委"} if self.issuer else set()
         if self.issuer_tail == "党组":
             self.issuer_local = {a for a in self.issuer_local if "党委" not in a} | {"党组"}
@@ -120,19 +133,26 @@ class _Context:
         if self.group:
             # the shortest full form: strip a body prefix
             self.group = self.strip_body(self.group)
+        self._local: dict[str, tuple[str, str]] = {}      # name → local(name)
 
     @staticmethod
     def strip_issuer_tail(name: str) -> str:
-        return re.sub(r"(党组|党委)$", "", name)
+        return ISSUER_TAIL_RE.sub("", name)
 
     def strip_body(self, name: str) -> str:
-        for a in sorted(self.body_alias, key=lambda x: (-len(x), x)):
+        for a in self.aliases_longest_first:
             if len(a) >= 2 and name.startswith(a) and len(name) > len(a) + 1:
                 return name[len(a):]
         return name
 
     def local(self, name: str) -> tuple[str, str]:
         """(group key, role) of an organisation name: role is issuer/body/inspector/group/unit."""
+        out = self._local.get(name)
+        if out is None:
+            out = self._local[name] = self._classify(name)
+        return out
+
+    def _classify(self, name: str) -> tuple[str, str]:
         name = undouble(name)
         if name == self.issuer:
             return "issuer", "issuer"
@@ -141,7 +161,7 @@ class _Context:
         if self.inspector and INSPECTOR_RE.search(name):
             if name == self.inspector or self.inspector.endswith(name) or name.endswith(self.inspector):
                 return "inspector", "inspector"
-        elif re.fullmatch(r"(?:中央)?(?:巡视|巡察)组", name):
+        elif BARE_TEAM_RE.fullmatch(name):
             return "inspector", "inspector"
         loc = self.strip_body(name)
         if loc in self.issuer_local or (loc[:1] in self.body_alias and loc[1:] in self.issuer_local):
@@ -154,6 +174,26 @@ class _Context:
         elif self.group and self.group in loc and not loc.startswith(self.group):
             loc = loc[loc.index(self.group):]
         return "unit:" + loc, "unit"
+
+
+def _split_unit(loc: str, prefixes: set[str], ctx: _Context) -> tuple[str, str] | None:
+    """``(A, B)`` when ``loc`` is A + B: A the longest of ``prefixes`` (units of the text, own
+    unit words) it starts with, B (two or more characters) a unit name ending in a unit word
+    or character. At most one prefix has a given length, so lengths are tried longest first."""
+    v = vocab()
+    for n in range(len(loc) - 2, 1, -1):
+        a = loc[:n]
+        if a in prefixes:
+            b = loc[n:]
+            if b not in v["generic_alone"] and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()):
+                return a, b
+    return None
+
+
+@lru_cache(maxsize=1)
+def _unit_endings() -> tuple[str, ...]:
+    v = vocab()
+    return tuple(v["unit_heads"] | v["unit_suffix_chars"])
 
 
 def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entity]:
@@ -172,6 +212,10 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
     unit_names = {ctx.local(m.text)[0][5:] for m in orgs if ctx.local(m.text)[1] == "unit"}
     parents: dict[tuple[str, str], tuple[str, str]] = {}
     v = vocab()
+    # candidate parents A of a name A + B: units of the text and own unit words (办公厅)
+    own_heads = {h for h in v["unit_heads"] if len(h) >= 3 and h not in v["generic_alone"]
+                 and ctx.local(h)[1] == "unit"}
+    prefixes = unit_names | own_heads
     for m in orgs:
         gkey, role = ctx.local(m.text)
         split = None
@@ -186,16 +230,7 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
         else:
             loc = gkey[5:]
             # A + B: 办公厅计财处 → 计财处, unit of 办公厅
-            split = None
-            own_heads = {h for h in v["unit_heads"] if len(h) >= 3 and h not in v["generic_alone"]
-                         and ctx.local(h)[1] == "unit"}
-            for a in sorted(unit_names | own_heads, key=lambda x: (-len(x), x)):
-                b = loc[len(a):]
-                if a != loc and loc.startswith(a) and len(a) >= 2 and len(b) >= 2 \
-                        and b not in v["generic_alone"] and ctx.local(b)[1] == "unit" \
-                        and any(b.endswith(h) for h in v["unit_heads"] | v["unit_suffix_chars"]):
-                    split = (a, b)
-                    break
+            split = _split_unit(loc, prefixes, ctx)
             if split:
                 a, b = split
                 gkey = "unit:" + b
@@ -226,13 +261,13 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
         if kind != "organization" or not gkey.startswith("unit:") or ("organization", gkey) in parents:
             continue
         loc = gkey[5:]
-        for a in sorted(ctx.body_alias, key=lambda x: (-len(x), x)):
+        for a in ctx.aliases_longest_first:
             if (len(a) >= 3 or a == ctx.body) and (a + loc) in text:
                 parents[(kind, gkey)] = ("organization", "body")
                 e.aliases.append(a + loc)
                 break
         else:
-            if re.search(r"(党组|党委)(办公室|组织部|宣传部|统战部|教师工作部|学生工作部|常委会|.{0,4}中心组)$", loc) \
+            if PARTY_OFFICE_RE.search(loc) \
                     and loc.startswith(("党组", "党委")):
                 parents[(kind, gkey)] = ("organization", "issuer")
         if ctx.inspector and loc == ctx.inspector:
@@ -260,14 +295,14 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
             e.role = m.role
         if m.kind == "award":
             before = text[max(0, m.span.start - 8):m.span.start]
-            ed = re.search(r"第([一二三四五六七八九十百\d]+)届$", before)
+            ed = EDITION_RE.search(before)
             if ed:
                 from kg.mentions import cn_number
                 val = cn_number(ed.group(1))
                 if val is not None:
                     e.facts["edition"] = str(int(val))
             after = text[m.span.end:m.span.end + 8]
-            gr = re.match(r"([一二三特]等奖)(\d+|[一二两三四五六七八九十]+)?项?", after)
+            gr = GRADE_RE.match(after)
             if gr:
                 e.facts["grade"] = gr.group(1)
                 if gr.group(2):

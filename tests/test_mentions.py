@@ -134,3 +134,80 @@ def test_dev_reports(reports):
     assert {"一站式", "对标争先", "最美教师"} <= by_kind(ms, "activity")
     assert {m.text for m in ms if m.kind == "person"} == {"吴正华", "沈知远"}
     assert {12.6, 1860, 62, 38} <= {f.value for f in figs}
+
+
+# --------------------------------------------------------------------------- speed-ups keep results
+
+def test_cutter_equals_jieba_posseg(reports):
+    """The cached segmenter gives exactly jieba.posseg's tokens and flags."""
+    import jieba.posseg
+
+    from kg.mentions import BLOCK_RE, sentences
+    from kg.segment import _Cutter, tokenizer
+
+    assert BLOCK_RE.pattern == jieba.posseg.re_han_internal.pattern
+    pos = tokenizer()
+    cutter = _Cutter(pos)            # fresh caches
+    for t, _, _ in reports.values():
+        for s, e in sentences(t.text)[:120]:
+            sentence = t.text[s:e]
+            assert cutter.cut(sentence) == [(p.word, p.flag) for p in pos.cut(sentence)], sentence
+    odd = "2020年ABC计划，（读）审核委员会 12.5万元\r\n生僻字龘靐齉爩，鬱"
+    assert cutter.cut(odd) == [(p.word, p.flag) for p in pos.cut(odd)]
+
+
+def test_cutter_route_scores_equal_jieba():
+    from kg.segment import cutter, tokenizer
+
+    tk = tokenizer().tokenizer
+    for s in ("中国作协作协青年工作委员会", "统统筹", "的的确确", "龘", "2020年"):
+        route: dict = {}
+        tk.calc(s, tk.get_DAG(s), route)
+        assert cutter().best_log_p(s) == route[0][0]
+        assert cutter().route(s)[:len(s)] == [route[i][1] + 1 for i in range(len(s))]
+
+
+def _names_both_ways(src: str) -> tuple[set, set]:
+    """Unit and award names found by segmenting every sentence whole (the plain way) and by
+    segmenting only the runs of ``_name_runs`` (what ``extract`` does)."""
+    from kg.mentions import (_awards_only_tokens, _Mask, _name_runs, _names_in_run, _organizations,
+                             bracket_spans, segment, sentences)
+
+    titles = _Mask(bracket_spans(src))
+    no_orgs = _Mask(bracket_spans(src) + bracket_spans(src, "“", "”"))
+
+    def kept(kind, a, b, ha, hb, off):
+        if (no_orgs if kind == "organization" else titles).covers(off + ha, off + hb):
+            return set()
+        return {(kind, off + a, off + b)}
+
+    plain, runs = set(), set()
+    for s, e in sentences(src):
+        toks = segment(src, s, e)
+        for c in _organizations(src, toks) + _awards_only_tokens(src, toks):
+            plain |= kept(*c, 0)
+    for s, e in _name_runs(src, sentences(src)):
+        for c in _names_in_run(src[s:e]):
+            runs |= kept(*c, s)
+    return plain, runs
+
+
+@pytest.mark.parametrize("extra", ["", "（）", "（）()，、 （）a1.　", "。（）\n"])
+def test_segmenting_only_name_runs_finds_the_same(reports, extra):
+    """Segmenting only the blocks that can end a name (and parenthesised runs) loses nothing,
+    also with parentheses and punctuation sprinkled into the text."""
+    import random
+
+    rnd = random.Random(len(extra))
+    for t, _, _ in reports.values():
+        chars = list(t.text)
+        for _ in range(len(chars) // 6 if extra else 0):
+            chars.insert(rnd.randrange(len(chars)), rnd.choice(extra))
+        plain, runs = _names_both_ways("".join(chars))
+        assert plain == runs
+        assert len(plain) > 20
+
+
+def test_parenthesised_unit_name():
+    ms, _ = extract(make_text("（党委组织部会同党委）办公室对各学院会议记录进行专项检查。成立审核（读）委员会，负责审读。"))
+    assert "审核（读）委员会" in by_kind(ms, "organization")

@@ -89,3 +89,17 @@ def test_reports():
     assert "来源：江淮理工大学党委办公室" in d2[0].text
     for a in seed + d1 + d2:
         assert a.span.start < a.span.end
+
+
+def test_fast_scans_equal_plain_regexes():
+    """``doublings`` and ``stated_regulation_counts`` find what the plain regexes find."""
+    import re
+
+    from kg.quality import COUNT_RE, HAN, _count_matches, doublings
+
+    texts = [load(n).text for n in ("zuoxie_2020.txt", "dev_1.txt", "dev_2.txt")]
+    texts.append("走使命使命，改制企企工作的的，哈哈哈哈哈，ABAB甲乙甲乙甲乙，学习习近平，常常，需要制定制度3项，修订的两项制度")
+    for t in texts:
+        plain = {n: [m.start() for m in re.finditer(r"(?=([%s]{%d})\1)" % (HAN, n), t)] for n in (4, 3, 2, 1)}
+        assert doublings(t) == plain
+        assert [m.span() for m in _count_matches(t)] == [m.span() for m in COUNT_RE.finditer(t)]

@@ -130,3 +130,28 @@ def test_mention_without_text():
     ms = [EntityMention("organization", "部党组", Span(s.index("部党组召"), s.index("部党组召") + 3))]
     ents = resolve(ms, "", s)
     assert {e.name for e in ents} >= {"中共某某部党组", "某某部"}
+
+
+def test_split_unit_tries_prefixes_longest_first():
+    """``_split_unit`` finds what scanning all prefixes, longest first, finds."""
+    from kg.lexicon import vocab
+    from kg.resolve import _Context, _split_unit, _unit_endings
+
+    t = load("zuoxie_2020.txt")
+    ms, _ = extract(t)
+    ctx = _Context(ms, "", t.text)
+    v = vocab()
+    units = {ctx.local(m.text)[0][5:] for m in ms if m.kind == "organization" and ctx.local(m.text)[1] == "unit"}
+    prefixes = units | {h for h in v["unit_heads"] if len(h) >= 3 and h not in v["generic_alone"]}
+
+    def scan(loc):
+        for a in sorted(prefixes, key=lambda x: (-len(x), x)):
+            b = loc[len(a):]
+            if a != loc and loc.startswith(a) and len(a) >= 2 and len(b) >= 2 and b not in v["generic_alone"] \
+                    and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()):
+                return a, b
+        return None
+
+    names = sorted(units) + ["办公厅计财处", "机关党委办公室", "办公厅", "书记处书记处"]
+    assert any(scan(n) for n in names)
+    assert [_split_unit(n, prefixes, ctx) for n in names] == [scan(n) for n in names]

@@ -1,1 +1,54 @@
-"""General vocabulary of the field (data files read by kg.mentions, kg.resolve, kg.quality)."""
+"""Lexicons of the field's general vocabulary (unit suffixes, central organs, roles, surnames, …).
+
+Data files beside this module; loaders are cached per process.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict[str, frozenset[str]]:
+    """Sections of ``kg/lexicon/vocab.txt`` as sets of words."""
+    out: dict[str, set[str]] = {}
+    cur = None
+    for line in (LEXICON / "vocab.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"\[(\w+)\]", line)
+        if m:
+            cur = out.setdefault(m.group(1), set())
+            continue
+        if cur is not None:
+            cur.update(line.split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def organs() -> dict[str, str]:
+    """Central organs: abbreviation or name → full name."""
+    out = {}
+    for line in (LEXICON / "organs.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            out[parts[0].strip()] = parts[1].strip()
+    return out
+
+
+@lru_cache(maxsize=1)
+def roles() -> tuple[str, ...]:
+    words = [w.strip() for w in (LEXICON / "roles.txt").read_text(encoding="utf-8").splitlines()
+             if w.strip() and not w.startswith("#")]
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset((LEXICON / "surnames.txt").read_text(encoding="utf-8").split())
