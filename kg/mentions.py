@@ -28,13 +28,11 @@ from functools import lru_cache
 
 from kg.lexicon import organs, roles, surnames, vocab
 from kg.model import EntityMention, Figure, Report, Span, Text
+from kg.numerals import cn_number
 from kg.segment import segment, tokenizer
 
 HAN = "\u4e00-\u9fff"
 PUNCT = set("，。；：！？、,.;:!?（）()《》“”‘’\"'「」『』【】[]—-…·\n\r\t 　/")
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 SENTENCE_END_RE = re.compile(r"[。！？；\n]")
@@ -89,29 +87,6 @@ class _Mask:
         return i >= 0 and self.spans[i][1] > start and self.spans[i][0] <= start
 
 
-ARABIC_RE = re.compile(r"\d+(\.\d+)?")
-
-
-def cn_number(s: str) -> float | None:
-    """Value of an Arabic or Chinese numeral (十个 → 10, 两次 → 2, 二十三 → 23)."""
-    if ARABIC_RE.fullmatch(s):
-        return float(s)
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            u = CN_UNITS[ch]
-            if u == 10000:
-                section = (section + (digit or 0)) * u
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * u
-            digit = None
-        else:
-            return None
-    return float(total + section + (digit or 0))
 
 
 # --------------------------------------------------------------------------- organisations

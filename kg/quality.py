@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from kg.mentions import cn_number
+from kg.numerals import cn_number
 from kg.segment import cutter, tokenizer
 from kg.model import Anomaly, Report, Span, Text
 

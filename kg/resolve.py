@@ -297,7 +297,7 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
             before = text[max(0, m.span.start - 8):m.span.start]
             ed = EDITION_RE.search(before)
             if ed:
-                from kg.mentions import cn_number
+                from kg.numerals import cn_number
                 val = cn_number(ed.group(1))
                 if val is not None:
                     e.facts["edition"] = str(int(val))
@@ -306,7 +306,7 @@ def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entit
             if gr:
                 e.facts["grade"] = gr.group(1)
                 if gr.group(2):
-                    from kg.mentions import cn_number
+                    from kg.numerals import cn_number
                     e.facts["count"] = str(int(cn_number(gr.group(2)) or 0))
 
     # finish: names, keys, aliases, parents

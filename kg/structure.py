@@ -16,35 +16,11 @@ from __future__ import annotations
 import re
 
 from .model import Aspect, KgInputError, Measure, Problem, Report, ReportMeta, Section, Span, Text
+from .numerals import cn_int
 from .reading import CONTINUATION_RE, FOOTER_RE
 
-CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
 CN = "一二三四五六七八九十"
-
-
-def cn_to_int(s: str) -> int:
-    """Chinese or Arabic numeral to int.
-
-    >>> cn_to_int("十三"), cn_to_int("二十"), cn_to_int("12"), cn_to_int("二〇一九")
-    (13, 20, 12, 2019)
-    """
-    s = s.strip()
-    if s.isdigit():
-        return int(s)
-    if "十" not in s and "百" not in s:
-        return int("".join(str(CN_DIGITS[c]) for c in s))
-    total, num = 0, 0
-    for ch in s:
-        if ch == "十":
-            total += (num or 1) * 10
-            num = 0
-        elif ch == "百":
-            total += (num or 1) * 100
-            num = 0
-        else:
-            num = CN_DIGITS[ch]
-    return total + num
+cn_to_int = cn_int
 
 
 SECTION_RE = re.compile(rf"^([{CN}]+)、")
@@ -151,7 +127,7 @@ def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
                 continue
             try:
                 n = cn_to_int(m.group(1))
-            except (KeyError, ValueError):
+            except ValueError:
                 continue
             if n == expected:
                 found.append((i, len(m.group(0)), m.group(0)))
