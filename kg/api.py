@@ -7,8 +7,6 @@
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,34 +72,6 @@ def process(path: str | Path) -> ReportResult:
     return ReportResult(str(path), rid, graph.report_iri(rid), nt, ex, warnings)
 
 
-def expand_paths(paths: list[str | Path] | None) -> list[Path]:
-    """Files to build: the given files, the ``*.txt`` in given directories, default ``data/reports``."""
-    if not paths:
-        paths = [DEFAULT_REPORTS]
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() == ".txt"))
-        else:
-            out.append(p)
-    return out
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def serialize_turtle(g: Graph) -> bytes:
     """Deterministic Turtle (rdflib sorts subjects, predicates and objects; there are no blank nodes)."""
     return g.serialize(format="turtle", encoding="utf-8")
@@ -116,5 +86,4 @@ def merged(results: list[ReportResult]) -> Graph:
     return g
 
 
-__all__ = ["KgInputError", "ReportResult", "extract", "process", "expand_paths", "atomic_write",
-           "serialize_turtle", "merged"]
+__all__ = ["KgInputError", "ReportResult", "extract", "process", "serialize_turtle", "merged"]

@@ -1,7 +1,8 @@
-"""Query backends: what ``kg query`` / ``kg trace`` / ``kg stats`` read from.
+"""Query backends: what ``kg query`` / ``kg trace`` / ``kg stats`` / ``kg view`` read from.
 
-``open_backend(graph_dir)`` opens the build directory's graph; every backend has
-``query(sparql) -> ResultSet`` and ``graph() -> rdflib.Graph``.
+``open_backend(graph_dir, endpoint)`` opens a build's graph; every backend has
+``query(sparql) -> ResultSet``, ``graph() -> rdflib.Graph`` and ``close()``
+(:class:`kg.store.Store`, :class:`kg.store.RemoteStore`, or :class:`RdflibBackend`).
 """
 from __future__ import annotations
 
@@ -35,9 +36,16 @@ class RdflibBackend:
         pass
 
 
-def open_backend(graph_dir: str | Path) -> RdflibBackend:
+def open_backend(graph_dir: str | Path, endpoint: str | None = None):
+    """The graph of a build: a SPARQL server (``endpoint``), else the embedded store
+    ``DIR/store``, else ``DIR/graph.ttl`` in memory."""
+    from .store import Store, open_store
+    if endpoint:
+        return open_store(endpoint)
     d = Path(graph_dir)
+    if (d / "store").is_dir():
+        return Store.open(d / "store", read_only=True)
     ttl = d / "graph.ttl"
-    if not ttl.exists():
-        raise KgInputError(f"{d}: no built graph here (run `kg build --out {d}` first)")
-    return RdflibBackend.load(ttl)
+    if ttl.exists():
+        return RdflibBackend.load(ttl)
+    raise KgInputError(f"{d}: no built graph here (run `kg build --out {d}` first)")

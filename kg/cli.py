@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from importlib import resources
 from pathlib import Path
 
 from . import api
 from .model import KgInputError
+from .store import KgStoreError
 
 NAMED = sorted(p.name[:-3] for p in resources.files("kg").joinpath("queries").iterdir() if p.name.endswith(".rq"))
 
@@ -43,60 +43,69 @@ def _err(msg: str) -> None:
 
 
 def cmd_build(args) -> int:
-    paths = api.expand_paths(args.reports)
-    if not paths:
-        _err(f"no reports (*.txt) in {' '.join(args.reports or [str(api.DEFAULT_REPORTS)])}")
-        return 2
-    results, failed = [], []
-    for p in paths:
-        try:
-            results.append(api.process(p))
-        except KgInputError as e:
-            failed.append(str(e))
-            _err(str(e))
-    if not results:
-        return 2
+    import shutil
+
+    from .corpus import build_corpus
+    from .store import open_store
     out = Path(args.out)
-    g = api.merged(results)
-    api.atomic_write(out / "graph.ttl", api.serialize_turtle(g))
-    _summary(results, out)
-    if not args.no_views:
-        from . import views
-        written = views.write_views(g, args.views)
-        print(f"views: {', '.join(str(p) for p in written)}")
-    return 2 if failed else 0
-
-
-def _summary(results, out: Path) -> None:
-    counts: Counter[str] = Counter()
-    for r in results:
-        ex = r.extraction
-        counts["reports"] += 1
-        counts["sections"] += len(ex.report.sections)
-        counts["aspects"] += len(ex.report.aspects())
-        counts["problem categories"] += len(ex.report.problems())
-        counts["measures"] += len(ex.report.measures())
-        titles = {}
-        for d in ex.documents:
-            titles[d.canonical] = d.kind
-        counts["documents"] += len(titles)
-        counts["own regulations"] += sum(1 for k in titles.values() if k == "regulation")
-        for e in ex.entities:
-            counts[{"organization": "organizations", "award": "awards", "activity": "activities",
-                    "person": "people"}[e.kind]] += 1
-        counts["figures"] += len(ex.figures)
-        counts["anomalies"] += len(ex.anomalies)
-    print(f"built {out / 'graph.ttl'}")
-    print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-    for r in results:
-        for w in r.warnings:
+    fresh = not out.exists()
+    store = open_store(args.endpoint) if args.endpoint else None
+    try:
+        res = build_corpus(args.reports or [str(api.DEFAULT_REPORTS)], out, store=store, jobs=args.jobs,
+                           rebuild=args.rebuild)
+    finally:
+        if store is not None:
+            store.close()
+    for f in res.failed:
+        _err(str(f))
+    if fresh and res.failed and not res.reports:
+        shutil.rmtree(out, ignore_errors=True)      # nothing was built: leave nothing behind
+        return 2
+    for path in sorted(res.warnings):
+        for w in res.warnings[path]:
             print(f"warning: {w}", file=sys.stderr)
+    print(res.summary())
+    _counts(out, args.endpoint)
+    if not args.no_views and res.reports:
+        from . import views
+        from .backend import open_backend
+        backend = open_backend(out, args.endpoint)
+        try:
+            written = views.write_views(backend.graph(), args.views)
+        finally:
+            backend.close()
+        print(f"views: {len(written)} files in {args.views}/ ({', '.join(p.name for p in written[:3])}, …)")
+    return 2 if res.failed else 0
+
+
+def _counts(out: Path, endpoint: str | None) -> None:
+    """One line of counts per type, read back from the store."""
+    from .backend import open_backend
+    backend = open_backend(out, endpoint)
+    try:
+        rows = backend.query(COUNTS).values()
+    finally:
+        backend.close()
+    print("  " + ", ".join(f"{r['type']}: {r['n']}" for r in rows))
+
+
+COUNTS = """PREFIX kgo: <https://w3id.org/kg-rectify/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES (?class ?type) { (kgo:Report "reports") (kgo:Aspect "aspects") (kgo:ProblemCategory "problem categories")
+    (kgo:Measure "measures") (kgo:Document "documents") (kgo:OwnRegulation "own regulations")
+    (org:Organization "organizations") (kgo:Award "awards") (kgo:Initiative "activities")
+    (prov:Person "people") (kgo:Figure "figures") (kgo:Anomaly "anomalies") }
+  ?s a ?class .
+} GROUP BY ?type ORDER BY DESC(?n)
+"""
 
 
 def cmd_query(args) -> int:
     from .backend import open_backend
     sparql = resolve_query(args.query)
-    backend = open_backend(args.graph)
+    backend = open_backend(args.graph, args.endpoint)
     try:
         rs = backend.query(sparql)
     except Exception as e:   # a SPARQL syntax error from any backend
@@ -110,7 +119,7 @@ def cmd_query(args) -> int:
 def cmd_trace(args) -> int:
     from . import trace
     from .backend import open_backend
-    backend = open_backend(args.graph)
+    backend = open_backend(args.graph, args.endpoint)
     n = trace.problem_number(args.what)
     rs = (trace.trace_problem(backend, n, args.report) if n is not None
           else trace.trace_document(backend, args.what, args.report))
@@ -124,7 +133,7 @@ def cmd_trace(args) -> int:
 def cmd_validate(args) -> int:
     from .backend import open_backend
     from .validate import validate
-    conforms, report = validate(open_backend(args.graph).graph())
+    conforms, report = validate(open_backend(args.graph, args.endpoint).graph())
     print(report)
     return 0 if conforms else 1
 
@@ -132,7 +141,7 @@ def cmd_validate(args) -> int:
 def cmd_stats(args) -> int:
     from . import stats
     from .backend import open_backend
-    s = stats.stats(open_backend(args.graph).graph(), top=args.top)
+    s = stats.stats(open_backend(args.graph, args.endpoint).graph(), top=args.top)
     print(stats.to_json(s) if args.format == "json" else stats.render(s))
     return 0
 
@@ -145,7 +154,7 @@ def cmd_view(args) -> int:
     from .backend import open_backend
     out = Path(args.out) if args.out else Path(args.views) / f"focus-{_slug(args.name)}.html"
     try:
-        path = views.write_focus(open_backend(args.graph).graph(), args.name, out, depth=args.depth)
+        path = views.write_focus(open_backend(args.graph, args.endpoint).graph(), args.name, out, depth=args.depth)
     except views.KgViewError as e:
         _err(str(e))
         return 2
@@ -170,30 +179,38 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=str(api.DEFAULT_OUT), help="output directory (default build/)")
     b.add_argument("--no-views", action="store_true", help="do not write HTML views")
     b.add_argument("--views", default="visualizations", help="directory for the HTML views (default visualizations/)")
+    b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    b.add_argument("--rebuild", action="store_true", help="re-extract every report, rebuild the store")
+    b.add_argument("--endpoint", help="build into a SPARQL 1.1 server (Graph Store Protocol) instead of DIR/store")
     b.set_defaults(func=cmd_build)
     q = sub.add_parser("query", help="run a named query, a .rq file or inline SPARQL")
     q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
+    q.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     q.add_argument("--graph", default=str(api.DEFAULT_OUT), help="build directory (default build/)")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=cmd_query)
     t = sub.add_parser("trace", help="regulation → measure → problem → aspect, or problem N → regulations")
     t.add_argument("what", help="a document title (or part of one), or a problem category number")
+    t.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     t.add_argument("--graph", default=str(api.DEFAULT_OUT))
     t.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020)")
     t.add_argument("--format", choices=["text", "json"], default="text")
     t.set_defaults(func=cmd_trace)
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes")
+    v.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     v.add_argument("--graph", default=str(api.DEFAULT_OUT))
     v.set_defaults(func=cmd_validate)
     vw = sub.add_parser("view", help="write (and open) a focused view of one entity's neighbourhood")
     vw.add_argument("name", help="label or title (or part of one) of the entity")
     vw.add_argument("--depth", type=int, default=2)
+    vw.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     vw.add_argument("--graph", default=str(api.DEFAULT_OUT))
     vw.add_argument("--views", default="visualizations", help="directory for the view (default visualizations/)")
     vw.add_argument("-o", "--out", help="output HTML file")
     vw.add_argument("--no-open", action="store_true", help="do not open a browser")
     vw.set_defaults(func=cmd_view)
     st = sub.add_parser("stats", help="counts per type, most connected units, busiest problem categories")
+    st.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     st.add_argument("--graph", default=str(api.DEFAULT_OUT))
     st.add_argument("--format", choices=["table", "json"], default="table")
     st.add_argument("--top", type=int, default=10)
@@ -211,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:   # output piped into head / less that closed early
         sys.stderr.close()
         return 0
+    except KgStoreError as e:
+        _err(str(e))
+        return 2
     except KeyboardInterrupt:
         _err("interrupted; nothing half-written was left behind")
         return 130

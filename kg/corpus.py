@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from kg.fileio import atomic_open, atomic_write
 from kg.model import KgInputError
 from kg.store import AnyStore, KgStoreError, Store, sorted_nt, store_fingerprint
 
@@ -137,10 +138,7 @@ def load_manifest(out_dir: Path) -> dict:
 
 
 def save_manifest(out_dir: Path, doc: dict) -> None:
-    p = Path(out_dir) / MANIFEST
-    tmp = p.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, p)
+    atomic_write(Path(out_dir) / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 # ---------------------------------------------------------------- workers
@@ -349,19 +347,12 @@ def merged_turtle(graphs: Iterable) -> bytes:
 
 def write_turtle(graphs: Iterable, path: str | os.PathLike) -> Path:
     """Write :func:`merged_turtle` of ``graphs`` to ``path`` (atomically). For the single-report build too."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_bytes(merged_turtle(graphs))
-    os.replace(tmp, p)
-    return p
+    return atomic_write(path, merged_turtle(graphs))
 
 
 def write_nquads(store: AnyStore, path: str | os.PathLike, graphs: Iterable[str] | None = None) -> Path:
     """Stream the report graphs of ``store`` as sorted N-Quads to ``path`` (atomically)."""
-    p = Path(path)
-    tmp = p.with_name(p.name + ".tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_open(path) as fh:
         buf: list[bytes] = []
         for ln in store.iter_nquads(graphs):
             buf.append(ln)
@@ -369,8 +360,7 @@ def write_nquads(store: AnyStore, path: str | os.PathLike, graphs: Iterable[str]
                 fh.writelines(buf)
                 buf.clear()
         fh.writelines(buf)
-    os.replace(tmp, p)
-    return p
+    return Path(path)
 
 
 def output_files(out_dir: str | os.PathLike, n_reports: int, ttl_max: int | None = None,
@@ -411,8 +401,8 @@ def build_corpus(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
     :func:`kg.api.process` (must be picklable: a module-level function)."""
     t0 = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     files = expand_paths(paths)
+    out.mkdir(parents=True, exist_ok=True)
     own_store = store is None
     if own_store:
         if rebuild and (out / "store").exists():

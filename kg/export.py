@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
+from kg.fileio import atomic_open
 from kg.store import ONTOLOGY_GRAPH, PREFIXES, RemoteStore, Store, sorted_nt
 
 FORMATS = {
@@ -115,13 +115,9 @@ def _bind(g) -> None:
 
 def _write(out, data_iter: Iterable[bytes]) -> None:
     if isinstance(out, (str, os.PathLike)):
-        p = Path(out)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(p.name + ".tmp")
-        with open(tmp, "wb") as fh:
+        with atomic_open(out) as fh:
             for chunk in data_iter:
                 fh.write(chunk)
-        os.replace(tmp, p)
     else:
         for chunk in data_iter:
             out.write(chunk)

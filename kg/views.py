@@ -28,9 +28,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +39,8 @@ import networkx as nx
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS, Namespace
+
+from .fileio import atomic_write
 
 __all__ = ["project", "write_views", "write_focus", "render_html", "NODE_TYPES",
            "CORPUS_THRESHOLD", "KgViewError"]
@@ -623,7 +623,6 @@ def _build_network(G: nx.MultiDiGraph, nodes: list[str], pos: dict, report_index
     vnodes = []
     for n in nodes:
         d = G.nodes[n]
-        t = NODE_TYPES[d["type"]]
         x, y = pos.get(n, (0.0, 0.0))
         deg = SG.degree(n) if n in SG else 0
         quotes = [{"t": _clip(q["text"]), "l": q.get("line"),
@@ -724,25 +723,7 @@ def render_html(payload: dict) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return atomic_write(path, text)
 
 
 def _reports_payload(G: nx.MultiDiGraph, reports: list[str]) -> list[dict]:
