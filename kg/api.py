@@ -72,11 +72,6 @@ def process(path: str | Path) -> ReportResult:
     return ReportResult(str(path), rid, graph.report_iri(rid), nt, ex, warnings)
 
 
-def serialize_turtle(g: Graph) -> bytes:
-    """Deterministic Turtle (rdflib sorts subjects, predicates and objects; there are no blank nodes)."""
-    return g.serialize(format="turtle", encoding="utf-8")
-
-
 def merged(results: list[ReportResult]) -> Graph:
     g = Graph()
     for p, ns in graph.PREFIXES.items():
@@ -86,4 +81,4 @@ def merged(results: list[ReportResult]) -> Graph:
     return g
 
 
-__all__ = ["KgInputError", "ReportResult", "extract", "process", "serialize_turtle", "merged"]
+__all__ = ["KgInputError", "ReportResult", "extract", "process", "merged"]

@@ -171,6 +171,20 @@ def _slug(name: str) -> str:
     return ascii_part or hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
+def cmd_export(args) -> int:
+    from . import export
+    from .backend import RdflibBackend, open_backend
+    backend = open_backend(args.graph, args.endpoint)
+    try:
+        source = backend.graph() if isinstance(backend, RdflibBackend) else backend
+        export.export(source, args.format, args.out if args.out != "-" else sys.stdout.buffer)
+    finally:
+        backend.close()
+    if args.out != "-":
+        print(f"exported {args.format} to {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Rectification reports → RDF knowledge graph.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -209,6 +223,12 @@ def parser() -> argparse.ArgumentParser:
     vw.add_argument("-o", "--out", help="output HTML file")
     vw.add_argument("--no-open", action="store_true", help="do not open a browser")
     vw.set_defaults(func=cmd_view)
+    ex = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD")
+    ex.add_argument("--format", choices=["turtle", "trig", "nquads", "ntriples", "json-ld"], default="trig")
+    ex.add_argument("--out", "-o", default="-", help="output file (default: standard output)")
+    ex.add_argument("--endpoint", help="export from a SPARQL 1.1 server")
+    ex.add_argument("--graph", default=str(api.DEFAULT_OUT))
+    ex.set_defaults(func=cmd_export)
     st = sub.add_parser("stats", help="counts per type, most connected units, busiest problem categories")
     st.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     st.add_argument("--graph", default=str(api.DEFAULT_OUT))

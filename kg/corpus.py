@@ -61,7 +61,8 @@ class Failure:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        # input errors already name the file
+        return self.message if self.message.startswith(self.path) else f"{self.path}: {self.message}"
 
 
 @dataclass

@@ -64,7 +64,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, data, problem):
     out = tmp_path / "out"
     assert main(["build", str(bad), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert str(bad) in err and problem in err and len(err.strip().splitlines()) == 1
+    assert err.count(str(bad)) == 1 and problem in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
 
 
@@ -91,3 +91,12 @@ def test_build_writes_offline_views_and_view_command(tmp_path, capsys):
     assert "中国作家协会调研工作办法" in html and "https://cdn" not in html
     assert main(["view", "不存在的名称", "--graph", str(out), "-o", str(tmp_path / "g.html"), "--no-open"]) == 2
     assert not (tmp_path / "g.html").exists()
+
+
+@pytest.mark.parametrize("fmt,marker", [("trig", b"report/zuoxie_2020> {"), ("nquads", b"<https://w3id.org/kg-rectify/id/report/"),
+                                        ("turtle", b"@prefix kgo:"), ("ntriples", b"> ."), ("json-ld", b"@context")])
+def test_export_formats(built, tmp_path, fmt, marker):
+    out = tmp_path / f"x.{fmt}"
+    assert main(["export", "--graph", str(built), "--format", fmt, "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert marker in data and "中国作家协会调研工作办法".encode() in data
