@@ -40,9 +40,9 @@ from kg.store import AnyStore, KgStoreError, Store, sorted_nt, store_fingerprint
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 #: graph.ttl (merged Turtle) is written only for builds of at most this many reports.
-TTL_MAX_REPORTS = int(os.environ.get("KG_TTL_MAX_REPORTS", "50"))
+TTL_MAX_REPORTS = int(os.environ.get("KG_TTL_MAX_REPORTS", "10"))
 #: graph.nq (all report graphs) is written only for builds of at most this many reports.
-NQ_MAX_REPORTS = int(os.environ.get("KG_NQ_MAX_REPORTS", "200"))
+NQ_MAX_REPORTS = int(os.environ.get("KG_NQ_MAX_REPORTS", "10"))
 
 #: results are written into the store in batches of this many reports / bytes of N-Triples
 BATCH_REPORTS = 20

@@ -56,6 +56,8 @@ def digest(s: str, n: int = 16) -> str:
 
 
 def document_iri(title: str) -> str:
+    """The report-independent IRI of a document title: what per-report document nodes
+    ``skos:exactMatch`` (join on it to find the same document across reports)."""
     return f"{KGR}document/{digest(title)}"
 
 
@@ -279,15 +281,16 @@ class _Builder:
 
     def documents(self) -> None:
         for d in self.ex.documents:
-            doc = document_iri(d.canonical)
+            doc = self.iri("document", digest(d.canonical))
             self.add(doc, _RDF.type, DOC_CLASS[d.kind])
             self.add(doc, _RDF.type, _KGO.Document)
             self.add(doc, _DCTERMS.title, zh(d.canonical))
+            self.add(doc, _SKOS.exactMatch, document_iri(d.canonical))
             self.add(doc, _KGO.documentKind, lit(d.kind))
             if d.title != d.canonical:
                 self.add(doc, _SKOS.altLabel, zh(d.title))
             if d.parent:
-                self.add(document_iri(d.parent), _KGO.implements, doc)
+                self.add(self.iri("document", digest(d.parent)), _KGO.implements, doc)
             node = self.iri("mention", f"doc-{d.span.start}-{d.span.end}")
             self.add(node, _KGO.action, lit(d.action))
             problem = self.mention(node, _KGO.DocumentMention, doc, d.span)

@@ -87,3 +87,16 @@ def test_no_entity_label_absent_from_the_source(processed, stem):
             for m in g.subjects(KGO.mentions, e):
                 ev = g.value(m, KGO.evidence)
                 assert str(g.value(ev, OA.exact)) in [name, *aliases], (name, str(g.value(ev, OA.exact)))
+
+
+def test_report_graphs_are_disjoint_and_documents_match_across_reports(processed):
+    """No triple is in two report graphs (so the store's union default graph is a set); the same
+    document in two reports is joined through its report-independent skos:exactMatch IRI."""
+    from rdflib.namespace import SKOS
+    graphs = [set(r.graph) for r in processed.values()]
+    for i in range(len(graphs)):
+        for j in range(i + 1, len(graphs)):
+            assert not graphs[i] & graphs[j]
+    shared = set.intersection(*({o for _, _, o in r.graph.triples((None, SKOS.exactMatch, None))}
+                                for r in processed.values()))
+    assert shared      # e.g. 《中国共产党巡视工作条例》 or 《习近平谈治国理政》 in all three
