@@ -15,16 +15,19 @@ import re
 
 from .model import DocumentMention, Span, Text
 
-# Action verbs, strongest first: the first one found in the verb chain before a title wins.
+# Action verbs. In a chain of verbs before a title (修订完善, 研究制定, 编印下发, 建立健全) the first
+# verb is the action: 修订完善 → revise, 编印下发 → compile, 建立完善 → enact.
 ACTION_VERBS: list[tuple[str, tuple[str, ...]]] = [
     ("abolish", ("废止", "废除", "撤销")),
-    ("revise", ("修订", "修改", "修正", "重新修订")),
-    ("enact", ("制定", "研究制定", "新建", "制订", "起草", "建立")),
+    ("revise", ("修订", "修改", "修正", "完善")),
+    ("enact", ("制定", "新建", "制订", "起草", "建立")),
     ("compile", ("编印", "编撰", "出版", "编选", "编写", "编纂", "编制")),
     ("issue", ("出台", "印发", "下发", "颁布", "发布", "转发")),
-    ("enforce", ("执行", "严格执行", "落实")),
+    ("enforce", ("执行", "落实")),
     ("study", ("学习", "重温", "研读", "研学", "传达")),
 ]
+_VERB_RE = re.compile("|".join(sorted((v for _, vs in ACTION_VERBS for v in vs), key=len, reverse=True)))
+_ACTION_OF = {v: a for a, vs in ACTION_VERBS for v in vs}
 # Words that start a central (external) document's title.
 EXTERNAL_PREFIXES = ("中国共产党", "中共中央", "中华人民共和国", "国务院", "党中央", "全国人民代表大会",
                      "党政领导干部", "关于新形势下", "新时代", "中央")
@@ -76,11 +79,8 @@ def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> st
     clause = _clause_before(text, start)
     # the verb chain right before the title: last clause part after a comma, without modifiers
     part = re.split(r"[，,]", clause)[-1]
-    best = None
-    for action, verbs in ACTION_VERBS:
-        if any(v in part for v in verbs):
-            best = action
-            break
+    first = _VERB_RE.search(part)
+    best = _ACTION_OF[first.group(0)] if first else None
     after = text[end:end + 20]
     if re.match(r"^(?:等[\u4e00-\u9fff]{0,6})?(?:执行情况|的执行|落实情况)", after):
         return "enforce"

@@ -64,3 +64,11 @@ def test_periodicals_by_name_and_context():
     ds = docs("在《人民日报》《光明日报》等媒体刊发，组织《当代文学研究》等办好栏目，在《某某学报（社会科学版）》开设专栏。")
     assert {d.title: d.kind for d in ds} == {"人民日报": "periodical", "光明日报": "periodical",
                                              "当代文学研究": "periodical", "某某学报（社会科学版）": "periodical"}
+
+
+def test_first_verb_of_a_chain_is_the_action():
+    ds = docs("建立完善《某某局谈心谈话制度》。编印下发《某某局廉政手册》。制定印发《某某局考勤办法》。"
+              "进一步完善《某某局会议制度》。认真学习贯彻《中国共产党廉洁自律准则》。")
+    assert [(d.action, d.kind) for d in ds] == [("enact", "regulation"), ("compile", "publication"),
+                                                ("enact", "regulation"), ("revise", "regulation"),
+                                                ("study", "external")]
