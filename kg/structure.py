@@ -113,7 +113,7 @@ def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
 def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
     """Measures inside ``block``: 一是…二是… (in order), （1）（2）… or 第一，第二，…
 
-    A marker counts only at a paragraph start or right after 。；： and only in sequence
+    A marker counts only at a paragraph start or right after 。；：， and only in sequence
     (二是 after 一是), so words such as 统一是 or 唯一是 do not start a measure.
     """
     body = block.text(text)
@@ -123,7 +123,7 @@ def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
         found: list[tuple[int, int, str]] = []
         for m in regex.finditer(body):
             i = m.start()
-            if i > 0 and body[i - 1] not in "。；;：:\n":
+            if i > 0 and body[i - 1] not in "。；;：:，,\n":
                 continue
             try:
                 n = cn_to_int(m.group(1))
