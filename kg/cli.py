@@ -46,10 +46,13 @@ def cmd_build(args) -> int:
     import shutil
 
     from .corpus import build_corpus
-    from .store import open_store
+    from .store import RemoteStore, open_store
     out = Path(args.out)
     fresh = not out.exists()
-    store = open_store(args.endpoint) if args.endpoint else None
+    store = None
+    if args.endpoint:
+        store = (RemoteStore(args.endpoint, args.update_endpoint, args.gsp_endpoint)
+                 if args.update_endpoint or args.gsp_endpoint else open_store(args.endpoint))
     try:
         res = build_corpus(args.reports or [str(api.DEFAULT_REPORTS)], out, store=store, jobs=args.jobs,
                            rebuild=args.rebuild)
@@ -195,7 +198,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--views", default="visualizations", help="directory for the HTML views (default visualizations/)")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     b.add_argument("--rebuild", action="store_true", help="re-extract every report, rebuild the store")
-    b.add_argument("--endpoint", help="build into a SPARQL 1.1 server (Graph Store Protocol) instead of DIR/store")
+    b.add_argument("--endpoint", help="build into a SPARQL 1.1 server instead of DIR/store: its query endpoint "
+                   "(an Oxigraph base URL, …/query or …/sparql; update and Graph Store URLs are guessed)")
+    b.add_argument("--update-endpoint", help="the server's SPARQL Update endpoint (with --endpoint)")
+    b.add_argument("--gsp-endpoint", help="the server's Graph Store Protocol endpoint, e.g. Fuseki's …/data")
     b.set_defaults(func=cmd_build)
     q = sub.add_parser("query", help="run a named query, a .rq file or inline SPARQL")
     q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
