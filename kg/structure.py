@@ -201,6 +201,7 @@ def parse(t: Text) -> Report:
     if not sec_idx:
         raise KgInputError(f"{t.path}: no report structure found (no top sections 一、二、…)")
     sections: list[Section] = []
+    aspects = 0
     for k, i in enumerate(sec_idx):
         j = sec_idx[k + 1] if k + 1 < len(sec_idx) else body_end
         ps = paras[i]
@@ -208,31 +209,49 @@ def parse(t: Text) -> Report:
         title_span = Span(ps.start + m.end(), ps.end)
         sec = Section(number=cn_to_int(m.group(1)), title=title_span.text(text), span=Span(ps.start, paras[j - 1].end),
                       title_span=title_span)
-        _parse_section_body(text, paras, i + 1, j, sec)
+        _parse_section_body(text, paras, i + 1, j, sec, aspects + 1)
+        aspects += len(sec.aspects)
         sections.append(sec)
     if not any(s.aspects or s.measures for s in sections):
         raise KgInputError(f"{t.path}: no report structure found (no aspects, problems or measures)")
     return Report(meta=meta, sections=sections)
 
 
-def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Section) -> None:
+PROBLEM_SECTION_RE = re.compile(r"问题|反馈|关于")
+
+
+def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Section, next_aspect: int) -> None:
+    """Fill ``sec`` from paragraphs ``i``…``j-1``: aspects with their problem categories, or measures.
+
+    * （一） opens an aspect only when numbered problem categories (1. …) follow it; otherwise
+      (a section of measures written （一）（二）…) it is a measure;
+    * numbered problem categories straight under a section about problems (its title names
+      问题/反馈/关于) make the section their aspect (numbered ``next_aspect``);
+    * elsewhere numbered paragraphs (1. 2. …) are measures when no 一是/（1）/第一 markers are found.
+    """
     is_problem = [bool(PROBLEM_RE.match(paras[x].text(text))) for x in range(i, j)]
     aspect_idx = [x for x in range(i, j) if ASPECT_RE.match(paras[x].text(text))]
-    # （一） opens an aspect only when numbered problem categories follow it; otherwise
-    # (a section of measures written （一）（二）…) it is a measure.
     real_aspects = []
     for k, x in enumerate(aspect_idx):
         nxt = aspect_idx[k + 1] if k + 1 < len(aspect_idx) else j
         if any(is_problem[y - i] for y in range(x + 1, nxt)):
             real_aspects.append(x)
+    numbered = [x for x in range(i, j) if is_problem[x - i]]
+    if not real_aspects and numbered and not aspect_idx and PROBLEM_SECTION_RE.search(sec.title):
+        if numbered[0] > i:
+            sec.measures = _split_measures(text, Span(paras[i].start, paras[numbered[0] - 1].end), paras)
+        label_span = _aspect_label(text, sec.title_span)
+        asp = Aspect(number=next_aspect, label=label_span.text(text), span=sec.span, label_span=label_span)
+        asp.problems = _problems(text, paras, numbered, j)
+        sec.aspects.append(asp)
+        return
     if not real_aspects:
-        if any(is_problem):   # problem categories without aspects: one implicit aspect is not assumed
-            real_aspects = []
         block = Span(paras[i].start, paras[j - 1].end) if i < j else Span(paras[i - 1].end, paras[i - 1].end)
         if aspect_idx:
-            sec.measures = _paren_cn_measures(text, paras, aspect_idx, j)
+            sec.measures = _paragraph_measures(text, paras, aspect_idx, j, ASPECT_RE)
         else:
-            sec.measures = _split_measures(text, block, paras)
+            sec.measures = (_split_measures(text, block, paras)
+                            or (_paragraph_measures(text, paras, numbered, j, PROBLEM_RE) if numbered else []))
         return
     # paragraphs before the first aspect may hold section-level measures
     if real_aspects[0] > i:
@@ -245,22 +264,28 @@ def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Secti
         asp = Aspect(number=cn_to_int(m.group(1)), label="", span=Span(ps.start, paras[nxt - 1].end),
                      label_span=_aspect_label(text, head))
         asp.label = asp.label_span.text(text)
-        prob_idx = [y for y in range(x + 1, nxt) if is_problem[y - i]]
-        for q, y in enumerate(prob_idx):
-            z = prob_idx[q + 1] if q + 1 < len(prob_idx) else nxt
-            pm = PROBLEM_RE.match(paras[y].text(text))
-            start = paras[y].start + pm.end()
-            block = _strip_end(text, Span(paras[y].start, paras[z - 1].end))
-            label_span = _problem_label(text, start, block.end)
-            prob = Problem(number=int(pm.group(1)), label=label_span.text(text), span=block, label_span=label_span)
-            # measures start after the label line / sentence
-            after = text.find("\n", start, block.end)
-            stop = text.find("。", start, block.end)
-            cut = min([c for c in (after, stop) if c != -1], default=block.end)
-            rest = Span(cut + 1, block.end)
-            prob.measures = _split_measures(text, rest, paras) or _whole_measure(text, rest)
-            asp.problems.append(prob)
+        asp.problems = _problems(text, paras, [y for y in range(x + 1, nxt) if is_problem[y - i]], nxt)
         sec.aspects.append(asp)
+
+
+def _problems(text: str, paras: list[Span], prob_idx: list[int], end: int) -> list[Problem]:
+    """Problem categories starting at paragraphs ``prob_idx`` (the last one runs to paragraph ``end``)."""
+    out = []
+    for q, y in enumerate(prob_idx):
+        z = prob_idx[q + 1] if q + 1 < len(prob_idx) else end
+        pm = PROBLEM_RE.match(paras[y].text(text))
+        start = paras[y].start + pm.end()
+        block = _strip_end(text, Span(paras[y].start, paras[z - 1].end))
+        label_span = _problem_label(text, start, block.end)
+        prob = Problem(number=int(pm.group(1)), label=label_span.text(text), span=block, label_span=label_span)
+        # measures start after the label line / sentence
+        after = text.find("\n", start, block.end)
+        stop = text.find("。", start, block.end)
+        cut = min([c for c in (after, stop) if c != -1], default=block.end)
+        rest = Span(cut + 1, block.end)
+        prob.measures = _split_measures(text, rest, paras) or _whole_measure(text, rest)
+        out.append(prob)
+    return out
 
 
 def _whole_measure(text: str, span: Span) -> list[Measure]:
@@ -277,15 +302,15 @@ def _whole_measure(text: str, span: Span) -> list[Measure]:
     return [Measure(number=1, heading=h.text(text), span=full, heading_span=h, marker=m.group(0) if m else "")]
 
 
-def _paren_cn_measures(text: str, paras: list[Span], idx: list[int], j: int) -> list[Measure]:
-    """Measures written as （一）…（二）… paragraphs in a section without problem categories."""
+def _paragraph_measures(text: str, paras: list[Span], idx: list[int], j: int, marker: re.Pattern) -> list[Measure]:
+    """Measures written as marked paragraphs (（一）… or 1. …) in a section without problem categories."""
     out = []
     for k, x in enumerate(idx):
         nxt = idx[k + 1] if k + 1 < len(idx) else j
         span = _strip_end(text, Span(paras[x].start, paras[nxt - 1].end))
-        m = ASPECT_RE.match(paras[x].text(text))
+        m = marker.match(paras[x].text(text))
         content_start = span.start + m.end()
         stop = text.find("。", content_start, span.end)
         h = Span(content_start, stop if stop != -1 else span.end)
-        out.append(Measure(number=k + 1, heading=h.text(text), span=span, heading_span=h, marker=m.group(0)))
+        out.append(Measure(number=k + 1, heading=h.text(text), span=span, heading_span=h, marker=m.group(0).strip()))
     return out

@@ -103,3 +103,34 @@ def test_city_inspection_layout_with_chinese_numeral_dates():
     assert p1.label == "理论学习不深入" and p2.label == "财务管理不规范"
     assert len(p1.measures) == 1 and p1.measures[0].heading.startswith("组织专题学习12次")
     assert [x.heading for x in p2.measures] == ["开展专项检查", "制定《某某市文化局财务管理办法》"]
+
+
+FLAT = """中共某某大学委员会关于巡察整改情况的通报
+
+根据学校党委统一部署，2022年3月1日至4月15日，校党委第二巡察组对某某学院党委进行了巡察。2022年5月10日，校党委第二巡察组向某某学院党委反馈了巡察意见。
+
+一、整改工作总体情况
+
+1.加强组织领导。成立整改工作领导小组。
+
+2.细化整改任务。制定整改方案。
+
+二、关于党的领导弱化问题的整改情况
+
+1.理论学习不深入。一是修订《某某学院党委理论学习中心组学习规则》；二是开展专题学习。
+
+2.意识形态工作薄弱。制定《某某学院意识形态工作责任制实施细则》。
+
+三、关于全面从严治党问题的整改情况
+
+3.财务管理不规范。一是修订《某某学院财务管理办法》。二是开展专项审计。
+"""
+
+
+def test_sections_about_problems_are_aspects_and_numbered_paragraphs_are_measures():
+    r = parse(read_bytes(FLAT.encode(), "flat.txt"))
+    assert r.meta.inspector == "校党委第二巡察组"
+    assert [m.heading for m in r.sections[0].measures] == ["加强组织领导", "细化整改任务"]
+    assert [(a.number, a.label) for a in r.aspects()] == [(1, "党的领导弱化"), (2, "全面从严治党")]
+    assert [(p.number, p.label, len(p.measures)) for p in r.problems()] == [
+        (1, "理论学习不深入", 2), (2, "意识形态工作薄弱", 1), (3, "财务管理不规范", 2)]
