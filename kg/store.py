@@ -1,18 +1,27 @@
 """RDF stores: an embedded Oxigraph store and any SPARQL 1.1 server.
 
 Both keep one named graph per report (graph name = report IRI) plus the
-ontology graph :data:`ONTOLOGY_GRAPH`, and maintain the **default graph as the
-RDF merge of all those graphs** (a set: a triple shared by several reports, e.g.
-a document's title, is there once; it is removed when the last graph holding it
-goes). Queries run against that default graph; ``GRAPH ?g { … }`` still reaches
-the report graphs.
+ontology graph :data:`ONTOLOGY_GRAPH`. Queries see the union of all those graphs
+as their default graph; ``GRAPH ?g { … }`` still reaches each report graph.
 
-Why not ``use_default_graph_as_union``: Oxigraph's union default graph is a bag,
-not a set: a pattern matching a triple present in 72 report graphs yields 72
-solutions (the named query ``regulations`` gave 58,114 rows instead of 3,643 on
-100 reports). The same holds for ``oxigraph serve --union-default-graph``, so the
-remote store maintains the default graph the same way and the server must run
-*without* that option (plain ``oxigraph serve``, Fuseki's default dataset, …).
+Report graphs are **disjoint** (the graph builder makes every node report-local,
+documents included; no triple is in two report graphs, nor in a report graph and
+the ontology graph), so the union of the named graphs is a set and needs no copy:
+
+* the embedded :class:`Store` stores only the named graphs and queries with
+  Oxigraph's ``use_default_graph_as_union``. Its stored default graph stays empty.
+  Replacing or dropping a report is removing its named graph (no SPARQL Update).
+  Oxigraph's union is a bag (one solution per graph holding a matching triple), so
+  disjointness is what keeps answers right: if report graphs shared triples again,
+  queries would count them once per graph.
+  Stores written by earlier versions kept a copy of all graphs in the default graph;
+  opening such a store for writing clears that copy once (see :meth:`Store.open`),
+  and opened read-only it is queried through that copy, which gives the same answers.
+* the :class:`RemoteStore` cannot assume the server's default graph is the union
+  (Fuseki's default dataset, plain ``oxigraph serve`` …), so it keeps the default
+  graph as the RDF merge of the named graphs, maintained with SPARQL Update on every
+  write. The server must run *without* a union-default-graph option
+  (``oxigraph serve --union-default-graph`` would see each triple twice).
 
 Query answers come back as :class:`QueryResult`, the same type for both stores,
 a :class:`kg.results.ResultSet` (W3C SPARQL 1.1 JSON/CSV/table) that can also hold
@@ -91,8 +100,8 @@ def with_prefixes(sparql: str) -> str:
 
 
 def _retract_update(iri: str) -> str:
-    """SPARQL Update: remove from the default graph the triples of graph ``iri`` that no other
-    named graph holds, then drop graph ``iri``."""
+    """SPARQL Update (remote store): remove from the merged default graph the triples of graph
+    ``iri`` that no other named graph holds, then drop graph ``iri``."""
     return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{iri}>) }} }} ;\n"
             f"DROP SILENT GRAPH <{iri}>")
@@ -244,6 +253,7 @@ def _looks_like_store(path: Path) -> bool:
 class Store:
     """Embedded Oxigraph store persisted in a directory (e.g. ``build/store``).
 
+    Only the named graphs (reports, ontology) are stored; queries run on their union.
     Only one writer at a time (RocksDB lock); use :meth:`open` with
     ``read_only=True`` to query a store another process may be writing.
     """
@@ -327,22 +337,16 @@ class Store:
         return self._st()
 
     # -- writing
-    def _retract(self, st: ox.Store, iri: str) -> None:
-        """Drop graph ``iri`` and the triples of the default graph (the merge) no other graph holds."""
-        st.update(_retract_update(iri))
-
     def replace_report(self, iri: str, data) -> None:
-        """Replace the named graph ``iri`` with ``data`` (rdflib Graph or N-Triples bytes/str)
-        and update the merged default graph."""
+        """Replace the named graph ``iri`` with ``data`` (rdflib Graph or N-Triples bytes/str)."""
         st = self._writable()
         nt = _as_nt(data)
         g = ox.NamedNode(_iri_ok(iri))
         try:
             if st.contains_named_graph(g):
-                self._retract(st, iri)
+                st.remove_graph(g)
             if nt:
                 st.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-                st.load(nt, format=ox.RdfFormat.N_TRIPLES)
             else:
                 st.add_graph(g)
         except SyntaxError as e:
@@ -353,8 +357,8 @@ class Store:
     def replace_reports(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Replace several report graphs at once: ``(iri, N-Triples bytes)`` pairs.
 
-        Much faster than :meth:`replace_report` one by one for builds (one ``bulk_load`` of
-        the quads of all graphs plus their default-graph copies, ~2× faster than
+        Much faster than :meth:`replace_report` one by one for builds (old graphs are
+        removed, then one ``bulk_load`` of the N-Quads of all new graphs, ~2× faster than
         transactional loads on disk) but not atomic: after a crash part of the batch may
         be loaded; the build manifest is only updated afterwards, so the next build
         re-extracts and replaces those reports.
@@ -366,14 +370,13 @@ class Store:
                 nt = _as_nt(data)
                 g = ox.NamedNode(_iri_ok(iri))
                 if st.contains_named_graph(g):
-                    self._retract(st, iri)
+                    st.remove_graph(g)
                 if not nt:
                     st.add_graph(g)
                     continue
                 suffix = b" <" + iri.encode("utf-8") + b"> .\n"
-                lines = [ln for ln in nt.split(b"\n") if ln.strip()]
-                chunks.append(b"".join(ln[: ln.rstrip().rfind(b".")].rstrip() + suffix for ln in lines))
-                chunks.append(b"\n".join(lines) + b"\n")
+                chunks.append(b"".join(ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
+                                       for ln in nt.split(b"\n") if ln.strip()))
             if chunks:
                 st.bulk_load(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
         except SyntaxError as e:
@@ -382,10 +385,12 @@ class Store:
             raise KgStoreError(f"store at {self.path}: cannot write report graphs: {e}") from e
 
     def drop_report(self, iri: str) -> None:
+        """Remove the named graph ``iri`` (and so its triples); a missing graph is fine."""
         st = self._writable()
+        g = ox.NamedNode(_iri_ok(iri))
         try:
-            if st.contains_named_graph(ox.NamedNode(_iri_ok(iri))):
-                self._retract(st, iri)
+            if st.contains_named_graph(g):
+                st.remove_graph(g)
         except (OSError, RuntimeError) as e:
             raise KgStoreError(f"store at {self.path}: cannot drop graph {iri}: {e}") from e
 
@@ -419,9 +424,9 @@ class Store:
     def __len__(self) -> int:
         return int(self.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]["value"])
 
-    def query(self, sparql: str, union: bool = False) -> QueryResult:
-        """Run a SPARQL query against the merged default graph (``union=True``: Oxigraph's
-        union default graph instead, a bag with one solution per graph holding a triple)."""
+    def query(self, sparql: str, union: bool = True) -> QueryResult:
+        """Run a SPARQL query whose default graph is the union of all graphs (reports and
+        ontology). ``union=False`` queries the stored default graph instead (kept empty)."""
         try:
             res = self._st().query(with_prefixes(sparql), use_default_graph_as_union=union)
         except SyntaxError as e:
@@ -447,16 +452,23 @@ class Store:
                 yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
 
     def graph(self):
-        """The merged default graph as an rdflib ``Graph`` (what queries see; for views,
-        SHACL validation and the ``kg.backend`` interface)."""
+        """The report graphs merged into one rdflib ``Graph`` (not the ontology graph; the
+        same triples as a build's ``graph.ttl``; for views, SHACL validation, stats and
+        the ``kg.backend`` interface)."""
         import rdflib
 
         g = rdflib.Graph()
         for p, ns in PREFIXES.items():
             g.bind(p, ns)
-        data = self._st().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        if data:
-            g.parse(data=b"\n".join(sorted_nt(data)) + b"\n", format="nt")
+        parts = []
+        for iri in sorted(self.reports()):
+            data = self.graph_nt(iri)
+            if b"_:" in data:   # canonical, graph-scoped blank node labels
+                data = b"\n".join(sorted_nt(data, iri)) + b"\n"
+            parts.append(data)
+        data = b"".join(parts)
+        if data.strip():
+            g.parse(data=data, format="nt")
         return g
 
     def to_rdflib(self, include_ontology: bool = True, graphs: Iterable[str] | None = None):
@@ -609,13 +621,15 @@ class RemoteStore:
                 yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
 
     def graph(self):
-        """The merged default graph as an rdflib ``Graph``."""
+        """The report graphs merged into one rdflib ``Graph`` (not the ontology graph),
+        as :meth:`Store.graph`."""
         import rdflib
 
         g = rdflib.Graph()
         for p, ns in PREFIXES.items():
             g.bind(p, ns)
-        data = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples or b""
+        data = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                          f"FILTER(?g != <{ONTOLOGY_GRAPH}>) }}").triples or b""
         if data:
             g.parse(data=data, format="nt")
         return g

@@ -198,44 +198,75 @@ def test_open_store_spec(tmp_path):
     assert r.update_endpoint == "http://h/ds/update"
 
 
-def test_default_graph_is_the_merge(tmp_path):
-    """A triple shared by two report graphs is in the default graph once, and stays until the
-    last graph holding it is dropped (Oxigraph's own union default graph would give it twice)."""
-    shared = "<https://w3id.org/kg-rectify/id/document/d1> <http://purl.org/dc/terms/title> \"调研工作办法\"@zh .\n"
-    a, b = f"{KGR}report/a", f"{KGR}report/b"
-    own = lambda iri: f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KGO}Report> .\n"  # noqa: E731
-    q = "SELECT ?t WHERE { ?d dcterms:title ?t }"
-    with Store.open(tmp_path / "s") as st:
-        st.replace_report(a, own(a) + shared)
-        st.replace_report(b, own(b) + shared)
-        assert st.query(q).tuples() == [("调研工作办法",)]
-        assert len(st.query(q, union=True)) == 3          # the bag we avoid: merge + graphs a and b
-        st.replace_report(a, own(a))                        # a no longer mentions the document
-        assert st.query(q).tuples() == [("调研工作办法",)]
-        st.drop_report(b)
-        assert st.query(q).tuples() == []
-        assert st.query("SELECT ?r WHERE { ?r a kgo:Report }").tuples() == [(a,)]
-        st.drop_report(a)
-        assert st.query("SELECT * WHERE { ?s ?p ?o }").rows == []
+def default_graph_nt(path) -> bytes:
+    """What the store holds in its stored default graph, read straight from disk."""
+    import pyoxigraph as ox
+    raw = ox.Store.read_only(str(path))
+    try:
+        return raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    finally:
+        del raw
+
+
+def nt_of(g: rdflib.Graph) -> bytes:
+    return g.serialize(format="nt", encoding="utf-8")
+
+
+def test_queries_see_union_of_report_graphs(tmp_path):
+    """Report graphs are disjoint: queries run on their union; replacing or dropping a report
+    touches only its own triples; nothing is ever written to the default graph."""
+    path = tmp_path / "s"
+    a, ga = report_graph("a", "甲", 3)
+    b, gb = report_graph("b", "乙", 2)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    titles = "SELECT ?r ?t WHERE { ?r dcterms:title ?t } ORDER BY ?r"
+    with Store.open(path) as st:
+        st.replace_report(a, ga)
+        st.replace_report(b, gb)
+        assert st.query(titles).tuples() == [(a, "甲"), (b, "乙")]
+        assert st.query(count).tuples() == [(str(len(ga) + len(gb)),)] and len(st) == len(ga) + len(gb)
+        assert st.query("SELECT * WHERE { ?s ?p ?o }", union=False).rows == []   # stored default graph
+        b_before = st.graph_nt(b)
+        _, ga2 = report_graph("a", "甲二", 1)
+        st.replace_report(a, ga2)                       # only a's triples change
+        assert st.query(titles).tuples() == [(a, "甲二"), (b, "乙")]
+        assert st.query(count).tuples() == [(str(len(ga2) + len(gb)),)]
+        assert st.graph_nt(b) == b_before
+        assert sorted_nt(st.graph_nt(a)) == sorted_nt(nt_of(ga2))
+        assert len(st.query(f"SELECT ?s WHERE {{ ?s kgo:inReport <{a}> }}")) == 1
+        st.drop_report(a)                               # dropping removes a's triples, not b's
+        assert st.reports() == {b}
+        assert st.query(titles).tuples() == [(b, "乙")]
+        assert st.query(count).tuples() == [(str(len(gb)),)]
+        assert st.graph_nt(b) == b_before
+        assert len(st.graph()) == len(gb)
+    assert default_graph_nt(path) == b""
+    with Store.open(path, read_only=True) as st:
+        assert st.query(titles).tuples() == [(b, "乙")]
 
 
 def test_replace_reports_batch(tmp_path):
     """The batched write used by corpus builds: same content as one-by-one replace_report."""
     a, ga = report_graph("a", "甲", 3)
     b, gb = report_graph("b", "乙", 2)
-    shared = f'<{KGR}document/d1> <http://purl.org/dc/terms/title> "调研工作办法"@zh .\n'.encode()
-    nt = lambda g: g.serialize(format="nt", encoding="utf-8") + shared  # noqa: E731
     with Store.open(tmp_path / "batch") as s1, Store.open(tmp_path / "single") as s2:
-        s1.replace_reports([(a, nt(ga)), (b, nt(gb))])
-        s2.replace_report(a, nt(ga))
-        s2.replace_report(b, nt(gb))
+        s1.replace_reports([(a, nt_of(ga)), (b, nt_of(gb))])
+        s2.replace_report(a, nt_of(ga))
+        s2.replace_report(b, nt_of(gb))
         q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
         assert s1.query(q).rows == s2.query(q).rows
+        assert len(s1.query(q)) == len(ga) + len(gb)
         assert list(s1.iter_nquads()) == list(s2.iter_nquads())
-        # replacing in a batch retracts the old version first
+        # replacing in a batch removes the old version first; b is untouched
+        b_before = s1.graph_nt(b)
         _, ga2 = report_graph("a", "甲二", 1)
-        s1.replace_reports([(a, ga2.serialize(format="nt", encoding="utf-8"))])
+        s1.replace_reports([(a, nt_of(ga2))])
         assert s1.query(f"SELECT ?t WHERE {{ <{a}> dcterms:title ?t }}").tuples() == [("甲二",)]
-        assert s1.query("SELECT ?t WHERE { ?d dcterms:title ?t }").tuples().count(("调研工作办法",)) == 1
+        assert len(s1.query("SELECT ?s WHERE { ?s a kgo:Section }")) == 1 + 2
+        assert s1.graph_nt(b) == b_before
+        # an empty graph replaces too (the report stays listed, with no triples)
+        s1.replace_reports([(a, b"")])
+        assert s1.reports() == {a, b} and s1.graph_nt(a) == b""
         s1.drop_report(b)
-        assert s1.query('ASK { ?d dcterms:title "调研工作办法"@zh }').boolean is False
+        assert s1.query("SELECT * WHERE { ?s ?p ?o }").rows == []
+    assert default_graph_nt(tmp_path / "batch") == b""
