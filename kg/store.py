@@ -14,9 +14,6 @@ the ontology graph), so the union of the named graphs is a set and needs no copy
   Oxigraph's union is a bag (one solution per graph holding a matching triple), so
   disjointness is what keeps answers right: if report graphs shared triples again,
   queries would count them once per graph.
-  Stores written by earlier versions kept a copy of all graphs in the default graph;
-  opening such a store for writing clears that copy once (see :meth:`Store.open`),
-  and opened read-only it is queried through that copy, which gives the same answers.
 * the :class:`RemoteStore` cannot assume the server's default graph is the union
   (Fuseki's default dataset, plain ``oxigraph serve`` …), so it keeps the default
   graph as the RDF merge of the named graphs, maintained with SPARQL Update on every
