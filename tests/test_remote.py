@@ -165,3 +165,19 @@ def test_unreachable():
     remote = RemoteStore.oxigraph(f"http://127.0.0.1:{free_port()}", timeout=5)
     with pytest.raises(KgStoreError, match="cannot reach SPARQL server"):
         remote.reports()
+
+
+def test_cli_against_the_server(server, tmp_path, capsys):
+    """`kg build/query/trace --endpoint` against the server answer like the embedded store."""
+    from kg.cli import main
+    seed = REPO / "data" / "reports" / "zuoxie_2020.txt"
+    assert main(["build", str(seed), "--out", str(tmp_path / "r"), "--endpoint", server, "--no-views"]) == 0
+    assert main(["build", str(seed), "--out", str(tmp_path / "l"), "--no-views"]) == 0
+    capsys.readouterr()
+    answers = []
+    for where in (["--endpoint", server], ["--graph", str(tmp_path / "l")]):
+        assert main(["query", "regulations", "--format", "csv", *where]) == 0
+        answers.append(sorted(r for r in capsys.readouterr().out.splitlines() if "zuoxie_2020" in r))
+    assert answers[0] == answers[1] and len(answers[0]) == 18
+    assert main(["trace", "中国作家协会调研工作办法", "--endpoint", server]) == 0
+    assert "problem category 8" in capsys.readouterr().out
