@@ -1,9 +1,11 @@
 """Python API of kg; the CLI is a thin layer over these functions.
 
->>> from kg.api import process
->>> r = process("data/reports/zuoxie_2020.txt")          # doctest: +SKIP
+>>> import kg
+>>> r = kg.process("data/reports/zuoxie_2020.txt")       # one report → its graph   # doctest: +SKIP
 >>> len(r.extraction.report.problems())                   # doctest: +SKIP
 13
+>>> kg.build(["data/reports"], "build").summary()         # many reports → the store  # doctest: +SKIP
+'3 reports in build/store: 3 built, 0 unchanged, 0 removed, 0 failed (…)'
 """
 from __future__ import annotations
 
@@ -72,6 +74,14 @@ def process(path: str | Path) -> ReportResult:
     return ReportResult(str(path), rid, graph.report_iri(rid), nt, ex, warnings)
 
 
+def build(paths: list[str | Path] | None = None, out_dir: str | Path = DEFAULT_OUT, **options):
+    """Build reports (files or directories; default ``data/reports``) into ``out_dir``: the embedded
+    store (or ``store=``), manifest and small merged outputs. Incremental; see
+    :func:`kg.corpus.build_corpus` for ``options`` (``jobs``, ``rebuild``, ``store``, ``progress``)."""
+    from .corpus import build_corpus
+    return build_corpus(paths or [DEFAULT_REPORTS], out_dir, **options)
+
+
 def merged(results: list[ReportResult]) -> Graph:
     g = Graph()
     for p, ns in graph.PREFIXES.items():
@@ -81,4 +91,4 @@ def merged(results: list[ReportResult]) -> Graph:
     return g
 
 
-__all__ = ["KgInputError", "ReportResult", "extract", "process", "merged"]
+__all__ = ["KgInputError", "ReportResult", "build", "extract", "process", "merged"]

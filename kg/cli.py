@@ -45,7 +45,6 @@ def _err(msg: str) -> None:
 def cmd_build(args) -> int:
     import shutil
 
-    from .corpus import build_corpus
     from .store import RemoteStore, open_store
     out = Path(args.out)
     fresh = not out.exists()
@@ -54,8 +53,7 @@ def cmd_build(args) -> int:
         store = (RemoteStore(args.endpoint, args.update_endpoint, args.gsp_endpoint)
                  if args.update_endpoint or args.gsp_endpoint else open_store(args.endpoint))
     try:
-        res = build_corpus(args.reports or [str(api.DEFAULT_REPORTS)], out, store=store, jobs=args.jobs,
-                           rebuild=args.rebuild)
+        res = api.build(args.reports, out, store=store, jobs=args.jobs, rebuild=args.rebuild)
     finally:
         if store is not None:
             store.close()
