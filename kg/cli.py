@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a query/validation found a problem (e.g. SHACL violatio
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -103,9 +104,28 @@ SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
 """
 
 
+def for_report(sparql: str, rid: str) -> str:
+    """Restrict a query that binds ``?report`` to one report: ``VALUES ?report`` at the start of its
+    innermost group (so a subquery is restricted before it aggregates).
+
+    >>> for_report("SELECT * WHERE { ?x kgo:inReport ?report }", "zuoxie_2020")
+    'SELECT * WHERE { VALUES ?report { <https://w3id.org/kg-rectify/id/report/zuoxie_2020> } ?x kgo:inReport ?report }'
+    """
+    from .graph import report_iri
+    if "?report" not in sparql:
+        raise KgInputError("--report needs a query that binds ?report")
+    matches = list(re.finditer(r"WHERE\s*\{", sparql, re.I))
+    if not matches or not re.fullmatch(r"[A-Za-z0-9_.-]+", rid):
+        raise KgInputError(f"--report {rid}: cannot restrict this query to a report")
+    at = matches[-1].end()
+    return f"{sparql[:at]} VALUES ?report {{ <{report_iri(rid)}> }}{sparql[at:]}"
+
+
 def cmd_query(args) -> int:
     from .backend import open_backend
     sparql = resolve_query(args.query)
+    if args.report:
+        sparql = for_report(sparql, args.report)
     backend = open_backend(args.graph, args.endpoint)
     try:
         rs = backend.query(sparql)
@@ -206,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--endpoint", help="query a SPARQL 1.1 server instead of the build directory")
     q.add_argument("--graph", default=str(api.DEFAULT_OUT), help="build directory (default build/)")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020): fast on a large store")
     q.set_defaults(func=cmd_query)
     t = sub.add_parser("trace", help="regulation → measure → problem → aspect, or problem N → regulations")
     t.add_argument("what", help="a document title (or part of one), or a problem category number")

@@ -286,6 +286,7 @@ class _Builder:
             self.add(doc, _RDF.type, _KGO.Document)
             self.add(doc, _DCTERMS.title, zh(d.canonical))
             self.add(doc, _SKOS.exactMatch, document_iri(d.canonical))
+            self.add(doc, _KGO.inReport, self.R)
             self.add(doc, _KGO.documentKind, lit(d.kind))
             if d.title != d.canonical:
                 self.add(doc, _SKOS.altLabel, zh(d.title))

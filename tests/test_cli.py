@@ -100,3 +100,15 @@ def test_export_formats(built, tmp_path, fmt, marker):
     assert main(["export", "--graph", str(built), "--format", fmt, "-o", str(out)]) == 0
     data = out.read_bytes()
     assert marker in data and "中国作家协会调研工作办法".encode() in data
+
+
+def test_query_restricted_to_one_report(tmp_path, capsys):
+    out = tmp_path / "b"
+    assert main(["build", str(REPORTS[0].parent), "--out", str(out), "--no-views"]) == 0
+    capsys.readouterr()
+    assert main(["query", "problems", "--graph", str(out), "--report", "dev_1", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert len(rows) == 12 and {r["report"]["value"].rsplit("/", 1)[1] for r in rows} == {"dev_1"}
+    assert main(["query", "regulations", "--graph", str(out), "--report", "zuoxie_2020", "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 18
+    assert main(["query", "SELECT ?s WHERE { ?s a ?t }", "--graph", str(out), "--report", "dev_1"]) == 2
