@@ -108,6 +108,22 @@ def _triple_lines(src, include_ontology: bool) -> list[bytes]:
     return sorted(merged)
 
 
+def pretty(data: bytes, fmt: str) -> bytes:
+    """Sorted N-Triples (``fmt`` turtle) or N-Quads (``fmt`` trig) → Turtle / TriG with the project's
+    prefixes (not ``kgr:``, so data IRIs stay readable), prefix lines sorted: byte-identical for the
+    same triples (Oxigraph's writer keeps the input order)."""
+    import pyoxigraph as ox
+
+    src, dst = ((ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) if fmt == "turtle"
+                else (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG))
+    prefixes = {p: ns for p, ns in PREFIXES.items() if p != "kgr"}
+    body = ox.serialize(ox.parse(data, format=src), format=dst, prefixes=prefixes) or b""
+    head, rest = [], []
+    for ln in body.split(b"\n"):
+        (head if ln.startswith(b"@prefix ") and not rest else rest).append(ln)
+    return b"\n".join(sorted(head) + rest)
+
+
 def _bind(g) -> None:
     for p, ns in PREFIXES.items():
         g.bind(p, ns, override=True, replace=True)
@@ -140,16 +156,7 @@ def export(source: Source, fmt: str, out: str | os.PathLike | IO[bytes], include
         _write(out, [merged_turtle([b"\n".join(_triple_lines(source, include_ontology))])])
         return
     if fmt == "trig":
-        import pyoxigraph as ox
-
-        data = b"".join(_quad_lines(source, include_ontology))
-        prefixes = {p: ns for p, ns in PREFIXES.items() if p != "kgr"}
-        body = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
-                            prefixes=prefixes) or b""
-        head, rest = [], []
-        for ln in body.split(b"\n"):
-            (head if ln.startswith(b"@prefix ") and not rest else rest).append(ln)
-        _write(out, [b"\n".join(sorted(head) + rest)])
+        _write(out, [pretty(b"".join(_quad_lines(source, include_ontology)), "trig")])
         return
     # json-ld: rdflib (compact, with a context), named graphs kept
     ds = rdflib.Dataset()

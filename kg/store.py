@@ -243,6 +243,15 @@ class QueryResult(ResultSet):
 
 # ---------------------------------------------------------------- embedded store
 
+def _iter_nquads(store: "AnyStore", graphs: Iterable[str] | None, include_ontology: bool) -> Iterator[bytes]:
+    if graphs is None:
+        graphs = store.reports() | ({ONTOLOGY_GRAPH} if include_ontology else set())
+    for iri in sorted(graphs):
+        suffix = b" <" + iri.encode("utf-8") + b"> .\n"
+        for ln in sorted_nt(store.graph_nt(iri), iri):
+            yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
+
+
 def _looks_like_store(path: Path) -> bool:
     return (path / "CURRENT").exists() or (path / "IDENTITY").exists()
 
@@ -442,11 +451,7 @@ class Store:
 
     def iter_nquads(self, graphs: Iterable[str] | None = None, include_ontology: bool = False) -> Iterator[bytes]:
         """Deterministic N-Quads lines: graphs in sorted order, lines sorted inside each graph."""
-        names = sorted(graphs) if graphs is not None else sorted(self.reports() | ({ONTOLOGY_GRAPH} if include_ontology else set()))
-        for iri in names:
-            suffix = b" <" + iri.encode("utf-8") + b"> .\n"
-            for ln in sorted_nt(self.graph_nt(iri), iri):
-                yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
+        return _iter_nquads(self, graphs, include_ontology)
 
     def graph(self):
         """The report graphs merged into one rdflib ``Graph`` (not the ontology graph; the
@@ -611,11 +616,8 @@ class RemoteStore:
         return self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").triples or b""
 
     def iter_nquads(self, graphs: Iterable[str] | None = None, include_ontology: bool = False) -> Iterator[bytes]:
-        names = sorted(graphs) if graphs is not None else sorted(self.reports() | ({ONTOLOGY_GRAPH} if include_ontology else set()))
-        for iri in names:
-            suffix = b" <" + iri.encode("utf-8") + b"> .\n"
-            for ln in sorted_nt(self.graph_nt(iri), iri):
-                yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
+        """Deterministic N-Quads lines: graphs in sorted order, lines sorted inside each graph."""
+        return _iter_nquads(self, graphs, include_ontology)
 
     def graph(self):
         """The report graphs merged into one rdflib ``Graph`` (not the ontology graph),
