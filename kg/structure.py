@@ -20,7 +20,6 @@ from .numerals import cn_int
 from .reading import CONTINUATION_RE, FOOTER_RE
 
 CN = "一二三四五六七八九十"
-cn_to_int = cn_int
 
 
 SECTION_RE = re.compile(rf"^([{CN}]+)、")
@@ -97,15 +96,15 @@ def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
                 meta.round_span = Span(ps.start + mr.start(1), ps.start + mr.end(1))
         mrange = re.search(DATE_RE.pattern + r"\s*(?:至|到|—|－|-|~)\s*" + SHORT_DATE_RE.pattern, para)
         if mrange and not meta.start:
-            y = cn_to_int(mrange.group(1))
-            meta.start = _iso(y, cn_to_int(mrange.group(2)), cn_to_int(mrange.group(3)))
+            y = cn_int(mrange.group(1))
+            meta.start = _iso(y, cn_int(mrange.group(2)), cn_int(mrange.group(3)))
             y2 = int(mrange.group(4)) if mrange.group(4) else y
-            meta.end = _iso(y2, cn_to_int(mrange.group(5)), cn_to_int(mrange.group(6)))
+            meta.end = _iso(y2, cn_int(mrange.group(5)), cn_int(mrange.group(6)))
             meta.dates_span = Span(ps.start + mrange.start(), ps.start + mrange.end())
         for sentence in re.finditer(r"[^。]*反馈[^。]*。?", para):
             md = DATE_RE.search(sentence.group(0))
             if md and not meta.feedback and (not mrange or md.start() + sentence.start() >= mrange.end()):
-                meta.feedback = _iso(cn_to_int(md.group(1)), cn_to_int(md.group(2)), cn_to_int(md.group(3)))
+                meta.feedback = _iso(cn_int(md.group(1)), cn_int(md.group(2)), cn_int(md.group(3)))
                 break
     return meta, first
 
@@ -126,7 +125,7 @@ def _split_measures(text: str, block: Span, paras: list[Span]) -> list[Measure]:
             if i > 0 and body[i - 1] not in "。；;：:，,\n":
                 continue
             try:
-                n = cn_to_int(m.group(1))
+                n = cn_int(m.group(1))
             except ValueError:
                 continue
             if n == expected:
@@ -193,7 +192,7 @@ def parse(t: Text) -> Report:
                 and "。" not in p and not SECTION_RE.match(p)):
             if DATE_RE.fullmatch(p):
                 d = DATE_RE.fullmatch(p)
-                meta.date = _iso(cn_to_int(d.group(1)), cn_to_int(d.group(2)), cn_to_int(d.group(3)))
+                meta.date = _iso(cn_int(d.group(1)), cn_int(d.group(2)), cn_int(d.group(3)))
             body_end -= 1
         else:
             break
@@ -207,7 +206,7 @@ def parse(t: Text) -> Report:
         ps = paras[i]
         m = SECTION_RE.match(ps.text(text))
         title_span = Span(ps.start + m.end(), ps.end)
-        sec = Section(number=cn_to_int(m.group(1)), title=title_span.text(text), span=Span(ps.start, paras[j - 1].end),
+        sec = Section(number=cn_int(m.group(1)), title=title_span.text(text), span=Span(ps.start, paras[j - 1].end),
                       title_span=title_span)
         _parse_section_body(text, paras, i + 1, j, sec, aspects + 1)
         aspects += len(sec.aspects)
@@ -261,7 +260,7 @@ def _parse_section_body(text: str, paras: list[Span], i: int, j: int, sec: Secti
         ps = paras[x]
         m = ASPECT_RE.match(ps.text(text))
         head = Span(ps.start + m.end(), ps.end)
-        asp = Aspect(number=cn_to_int(m.group(1)), label="", span=Span(ps.start, paras[nxt - 1].end),
+        asp = Aspect(number=cn_int(m.group(1)), label="", span=Span(ps.start, paras[nxt - 1].end),
                      label_span=_aspect_label(text, head))
         asp.label = asp.label_span.text(text)
         asp.problems = _problems(text, paras, [y for y in range(x + 1, nxt) if is_problem[y - i]], nxt)
