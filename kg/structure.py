@@ -22,6 +22,7 @@ from .reading import CONTINUATION_RE, FOOTER_RE
 CN = "一二三四五六七八九十"
 
 
+TITLE_RE = re.compile(r"整改.{0,12}(?:通报|情况)|通报$")
 SECTION_RE = re.compile(rf"^([{CN}]+)、")
 ASPECT_RE = re.compile(rf"^[（(]([{CN}]+)[）)]")
 PROBLEM_RE = re.compile(r"^(\d+)\s*[\.．、](?!\d)\s*")
@@ -61,14 +62,18 @@ def _iso(y: int, m: int, d: int) -> str:
 
 def parse_meta(text: str, paras: list[Span]) -> tuple[ReportMeta, int]:
     """Title, issuer and the inspection facts of the opening; returns (meta, index of first body paragraph)."""
-    title_span = paras[0]
-    title = title_span.text(text)
-    first = 1
-    # A long title may be wrapped over two lines: join while the title does not yet end in 通报.
-    if "通报" not in title and len(paras) > 1 and paras[1].text(text).endswith("通报"):
-        title_span = Span(paras[0].start, paras[1].end)
-        title = title_span.text(text).replace("\n", "")
-        first = 2
+    # The title is the line that names the 整改…通报 (a page header — 来源 …, a date — may come first);
+    # a long title is wrapped over two lines when the line before it is a bare name (中共某某党组).
+    k = next((k for k, ps in enumerate(paras[:5])
+              if TITLE_RE.search(ps.text(text)) and "。" not in ps.text(text)), 0)
+    t0 = k
+    if k > 0:
+        prev = paras[k - 1].text(text)
+        if len(prev) <= 40 and not re.search(r"[：:，,。\d]", prev):
+            t0 = k - 1
+    title_span = Span(paras[t0].start, paras[k].end)
+    title = title_span.text(text).replace("\n", "")
+    first = k + 1
     m = re.match(r"(.+?)(?:关于|对?(?:十[八九]|二十)届|巡[视察]整改)", title)
     issuer = m.group(1) if m else ""
     meta = ReportMeta(title=title, issuer=issuer, title_span=title_span,

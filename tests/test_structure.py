@@ -134,3 +134,15 @@ def test_sections_about_problems_are_aspects_and_numbered_paragraphs_are_measure
     assert [(a.number, a.label) for a in r.aspects()] == [(1, "党的领导弱化"), (2, "全面从严治党")]
     assert [(p.number, p.label, len(p.measures)) for p in r.problems()] == [
         (1, "理论学习不深入", 2), (2, "意识形态工作薄弱", 1), (3, "财务管理不规范", 2)]
+
+
+def test_title_after_a_page_header():
+    src = "来源：某某日报　2021年7月1日\n中共某某局党组关于巡视整改进展情况的通报\n" + MINI.split("\n", 1)[1]
+    r = parse(read_bytes(src.encode(), "x.txt"))
+    assert r.meta.title == "中共某某局党组关于巡视整改进展情况的通报" and r.meta.issuer == "中共某某局党组"
+    assert len(r.problems()) == 2
+
+
+def test_title_that_names_no_rectification_stays_the_first_line():
+    src = "中共某某局党组关于巡视反馈意见落实工作的公告\n" + MINI.split("\n", 1)[1]
+    assert parse(read_bytes(src.encode(), "x.txt")).meta.title == "中共某某局党组关于巡视反馈意见落实工作的公告"
