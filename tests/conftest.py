@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.model import Text
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted((ROOT / "data" / "reports").glob("*.txt"))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -20,6 +22,17 @@ def processed():
 @pytest.fixture(scope="session")
 def seed(processed):
     return processed["zuoxie_2020"]
+
+
+def make_text(s: str, path: str = "t.txt") -> Text:
+    """A one-line-map Text over ``s`` as written (no reading-stage normalization): for stage tests."""
+    return Text(path, text=s, line_starts=[0], line_numbers=[1], sha256="", encoding="utf-8")
+
+
+def load_raw(name: str) -> Text:
+    """A report of data/reports/ with only CRLF folded, as :func:`make_text`."""
+    p = ROOT / "data" / "reports" / name
+    return make_text(p.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"), str(p))
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

@@ -1,23 +1,12 @@
 """Extraction of units, awards, activities, people and stated figures (kg.mentions)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from kg.mentions import cn_number, extract
-from kg.model import Text
 
-REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
-
-
-def make_text(s: str, path: str = "t.txt") -> Text:
-    return Text(path, text=s, line_starts=[0], line_numbers=[1], sha256="", encoding="utf-8")
-
-
-def load(name: str) -> Text:
-    raw = (REPORTS / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    return make_text(raw, str(REPORTS / name))
+from .conftest import load_raw as load, make_text
 
 
 @pytest.fixture(scope="module")

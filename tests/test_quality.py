@@ -1,23 +1,12 @@
 """Source slips (kg.quality)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from kg.model import Text
 from kg.quality import detect, repeated_phrases, repeated_sentences, stated_regulation_counts
 
-REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
-
-
-def make_text(s: str) -> Text:
-    return Text("t.txt", text=s, line_starts=[0], line_numbers=[1], sha256="", encoding="utf-8")
-
-
-def load(name: str) -> Text:
-    raw = (REPORTS / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    return make_text(raw)
+from .conftest import load_raw as load, make_text
 
 
 @pytest.mark.parametrize("s", [

@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from kg.mentions import extract
-from kg.model import EntityMention, Span, Text
+from kg.model import EntityMention, Span
 from kg.resolve import is_abbreviation, issuer_from_text, key_of, resolve, undouble
 
-REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
-
-
-def make_text(s: str) -> Text:
-    return Text("t.txt", text=s, line_starts=[0], line_numbers=[1], sha256="", encoding="utf-8")
-
-
-def load(name: str) -> Text:
-    raw = (REPORTS / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    return make_text(raw)
+from .conftest import load_raw as load, make_text
 
 
 def norm(s: str) -> str:
