@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import issuer_parts
 from .model import DocumentMention, Span, Text
 
 # Action verbs. In a chain of verbs before a title (修订完善, 研究制定, 编印下发, 建立健全) the first
@@ -98,9 +99,8 @@ def issuer_names(issuer: str) -> list[str]:
     ['中共江淮理工大学委员会', '江淮理工大学', '江淮理工大学党委']
     """
     names = [issuer]
-    core = re.sub(r"^中共|^中国共产党", "", issuer)
-    core = re.sub(r"(?:党组|委员会|党委|党工委|纪委)$", "", core)
-    if core and core != issuer:
+    core, _ = issuer_parts(issuer)
+    if core:
         names += [core, core + "党委", core + "党组"]
     m = re.match(r"中国(.+?)协会$", core)
     if m:   # 中国作家协会 ↔ 中国作协

@@ -23,12 +23,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.lexicon import organs, vocab
+from kg.lexicon import issuer_parts, organs, vocab
 from kg.model import Entity, EntityMention
 
 INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组")
 ISSUER_RE = re.compile(r"(中共[\u4e00-\u9fff（）]{2,30}?(?:党组|委员会|党委|党工委))(?:关于|$)")
-ISSUER_PARTS_RE = re.compile(r"中共(.+?)(党组|委员会|党委|党工委)")
 NORM_RE = re.compile(r"[“”‘’\"'《》\s·・]")
 DOUBLED_RES = tuple(re.compile(r"([\u4e00-\u9fff]{%d})\1" % n) for n in (4, 3, 2))
 ASSOCIATION_ABBR_RE = re.compile(r"中国[\u4e00-\u9fff]{1,4}协(?!会)")
@@ -96,9 +95,7 @@ class _Context:
         v = vocab()
         self.text = text
         self.issuer = issuer or issuer_from_text(text)
-        m = ISSUER_PARTS_RE.fullmatch(self.issuer)
-        self.body = m.group(1) if m else ""
-        self.issuer_tail = m.group(2) if m else ""
+        self.body, self.issuer_tail = issuer_parts(self.issuer)
         orgs = [x for x in mentions if x.kind == "organization"]
         # body aliases: the body, its abbreviations (table or pattern), generic self-references
         names = {x.text for x in orgs}

@@ -52,3 +52,17 @@ def roles() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return frozenset((LEXICON / "surnames.txt").read_text(encoding="utf-8").split())
+
+
+ISSUER_RE = re.compile(r"(?:中共|中国共产党)?(.+?)(党组|委员会|党委|党工委|纪委)")
+
+
+def issuer_parts(issuer: str) -> tuple[str, str]:
+    """The body and the party organ of an issuing unit; ``("", "")`` when it names no organ.
+
+    >>> issuer_parts("中共中国作家协会党组"), issuer_parts("中共江淮理工大学委员会"), issuer_parts("某某局")
+    (('中国作家协会', '党组'), ('江淮理工大学', '委员会'), ('', ''))
+    """
+    m = ISSUER_RE.fullmatch(issuer)
+    return (m.group(1), m.group(2)) if m else ("", "")
+
