@@ -43,6 +43,9 @@ def _err(msg: str) -> None:
     print(f"kg: error: {msg}", file=sys.stderr)
 
 
+VIEWS_MAX_REPORTS = 200      # views load the whole graph into rdflib (~1.5 KB of RAM per triple)
+
+
 def cmd_build(args) -> int:
     import shutil
 
@@ -68,7 +71,10 @@ def cmd_build(args) -> int:
             print(f"warning: {w}", file=sys.stderr)
     print(res.summary())
     _counts(out, args.endpoint)
-    if not args.no_views and res.reports:
+    if not args.no_views and len(res.reports) > VIEWS_MAX_REPORTS:
+        print(f"views: skipped for {len(res.reports)} reports (> {VIEWS_MAX_REPORTS}: the whole graph would not fit "
+              "in memory); build a subset, or use kg query / kg trace", file=sys.stderr)
+    elif not args.no_views and res.reports:
         from . import views
         from .backend import open_backend
         backend = open_backend(out, args.endpoint)
