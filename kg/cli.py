@@ -70,31 +70,21 @@ def cmd_build(args) -> int:
         for w in res.warnings[path]:
             print(f"warning: {w}", file=sys.stderr)
     print(res.summary())
-    _counts(out, args.endpoint)
-    if not args.no_views and len(res.reports) > VIEWS_MAX_REPORTS:
-        print(f"views: skipped for {len(res.reports)} reports (> {VIEWS_MAX_REPORTS}: the whole graph would not fit "
-              "in memory); build a subset, or use kg query / kg trace", file=sys.stderr)
-    elif not args.no_views and res.reports:
-        from . import views
-        from .backend import open_backend
-        backend = open_backend(out, args.endpoint)
-        try:
-            written = views.write_views(backend.graph(), args.views)
-        finally:
-            backend.close()
-        print(f"views: {len(written)} files in {args.views}/ ({', '.join(p.name for p in written[:3])}, …)")
-    return 2 if res.failed else 0
-
-
-def _counts(out: Path, endpoint: str | None) -> None:
-    """One line of counts per type, read back from the store."""
     from .backend import open_backend
-    backend = open_backend(out, endpoint)
+    backend = open_backend(out, args.endpoint)
     try:
         rows = backend.query(COUNTS).values()
+        print("  " + ", ".join(f"{r['type']}: {r['n']}" for r in rows))
+        if not args.no_views and len(res.reports) > VIEWS_MAX_REPORTS:
+            print(f"views: skipped for {len(res.reports)} reports (> {VIEWS_MAX_REPORTS}: the whole graph would not "
+                  "fit in memory); build a subset, or use kg query / kg trace", file=sys.stderr)
+        elif not args.no_views and res.reports:
+            from . import views
+            written = views.write_views(backend.graph(), args.views)
+            print(f"views: {len(written)} files in {args.views}/ ({', '.join(p.name for p in written[:3])}, …)")
     finally:
         backend.close()
-    print("  " + ", ".join(f"{r['type']}: {r['n']}" for r in rows))
+    return 2 if res.failed else 0
 
 
 COUNTS = """PREFIX kgo: <https://w3id.org/kg-rectify/ontology#>
