@@ -35,7 +35,7 @@ from typing import Callable, Iterable
 
 from kg.fileio import atomic_open, atomic_write
 from kg.model import KgInputError
-from kg.store import AnyStore, KgStoreError, Store, sorted_nt, store_fingerprint
+from kg.store import AnyStore, KgStoreError, Store, sorted_nt, store_fingerprint, to_nquads
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -151,13 +151,14 @@ class _Work:
     size: int = 0
     mtime_ns: int = 0
     iri: str = ""
-    nt: bytes = b""
+    nt: bytes = b""          # the graph: N-Triples, or N-Quads when the workers make them (see _NQUADS)
     warnings: list[str] = field(default_factory=list)
     chars: int = 0
     error: str | None = None
 
 
 _PROCESS: Processor | None = None
+_NQUADS = False     # workers hand back N-Quads (for the embedded store) instead of N-Triples
 
 
 def _default_processor() -> Processor:
@@ -166,9 +167,10 @@ def _default_processor() -> Processor:
     return process
 
 
-def _init_worker(process: Processor | None) -> None:
-    global _PROCESS
+def _init_worker(process: Processor | None, nquads: bool = False) -> None:
+    global _PROCESS, _NQUADS
     _PROCESS = process or _default_processor()
+    _NQUADS = nquads
 
 
 def graph_to_nt(graph) -> bytes:
@@ -192,6 +194,8 @@ def _work(path: str) -> _Work:
             w.nt = bytes(nt) if b"_:" not in nt else b"\n".join(sorted_nt(bytes(nt))) + b"\n"
         else:
             w.nt = graph_to_nt(res.graph)
+        if _NQUADS:   # done here, in parallel, rather than in the store writer
+            w.nt = to_nquads(w.nt, w.iri)
         w.warnings = [str(x) for x in (getattr(res, "warnings", None) or [])]
         text = getattr(res, "text", None)
         w.chars = len(getattr(text, "text", "") or "")
@@ -251,14 +255,15 @@ class _RichProgress:
 class _StoreWriter:
     """Writes batches into the store in a background thread (pyoxigraph releases the GIL),
     so the main thread keeps the worker processes busy; all store writes of the extraction
-    phase go through it, in order. At most two batches wait (bounded memory)."""
+    phase go through it, in order. At most one batch waits (bounded memory)."""
 
     def __init__(self, store: AnyStore):
         import queue
         import threading
 
         self.store = store
-        self._q: "queue.Queue" = queue.Queue(maxsize=2)
+        self.nquads = isinstance(store, Store)     # workers then send N-Quads
+        self._q: "queue.Queue" = queue.Queue(maxsize=1)
         self._done: list[_Work] = []
         self._lock = threading.Lock()
         self._error: BaseException | None = None
@@ -276,7 +281,10 @@ class _StoreWriter:
             kind, arg = op
             try:
                 if kind == "replace":
-                    self.store.replace_reports([(b.iri, b.nt) for b in arg])
+                    if self.nquads:
+                        self.store.replace_reports([(b.iri, b.nt) for b in arg], nquads=True)
+                    else:
+                        self.store.replace_reports([(b.iri, b.nt) for b in arg])
                     self.batches += 1
                     for b in arg:
                         b.nt = b""          # free the bytes early
@@ -515,13 +523,14 @@ def _build(files: list[Path], out: Path, store: AnyStore, jobs, progress, rebuil
     writer = _StoreWriter(store)
     with bar, writer:
         if n_jobs <= 1:
-            _init_worker(process)
+            _init_worker(process, writer.nquads)
             for key in todo:
                 accept(_work(key))
                 bar.advance(Path(key).name)
         else:
             window = n_jobs * 4
-            with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(process,)) as pool:
+            with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker,
+                                     initargs=(process, writer.nquads)) as pool:
                 pending = set()
                 it = iter(todo)
                 for key in it:

@@ -35,6 +35,7 @@ ENTITY_CLASS = {"organization": str(ORG.Organization), "award": str(KGO.Award), 
                 "person": str(PROV.Person)}
 ENTITY_PATH = {"organization": "org", "award": "award", "activity": "activity", "person": "person"}
 SENTENCE_END = "。！？!?\n"
+_SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -78,6 +79,7 @@ class _NS:
         return self._base + name
 
 
+_XSD_INT = f"{XSD}integer"
 _KGO, _RDF, _RDFS, _SKOS, _DCTERMS, _ORG, _PROV, _FOAF, _OA = (
     _NS(ns) for ns in (KGO, RDF, RDFS, SKOS, DCTERMS, ORG, PROV, FOAF, OA))
 
@@ -91,6 +93,8 @@ _ESCAPE_RE = re.compile(r'[\\"\n\r\x00-\x1f\x7f]')
 
 
 def _esc(s: str) -> str:
+    if _ESCAPE_RE.search(s) is None:     # the usual case: nothing to escape
+        return s
     return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"), s)
 
 
@@ -135,7 +139,7 @@ class _Builder:
         self.base = f"report/{rid}"
         self.R = f"{KGR}{self.base}"
         self.lines: dict[str, None] = {}     # N-Triples lines, unique, in insertion order
-        self._ends = [i for i, ch in enumerate(self.t) if ch in SENTENCE_END]
+        self._ends = [m.start() for m in _SENTENCE_END_RE.finditer(self.t)]
         self._done: set[str] = set()          # evidence and organization nodes already described
         self._measures: list[tuple[int, int, str, str | None]] = []   # start, end, measure, problem
 
@@ -143,7 +147,7 @@ class _Builder:
         return "/".join([f"{KGR}{self.base}", *map(str, parts)])
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.lines[f"<{s}> <{p}> {o if isinstance(o, _Lit) else f'<{o}>'} ."] = None
+        self.lines[f"<{s}> <{p}> {o} ." if o.__class__ is _Lit else f"<{s}> <{p}> <{o}> ."] = None
 
     def sentence(self, span: Span) -> Span:
         """The sentence around ``span``: from after the previous 。！？ or line end to the next one."""
@@ -157,21 +161,25 @@ class _Builder:
         return Span(min(lo, span.start), max(hi, span.end))
 
     def evidence(self, node: str, span: Span) -> None:
-        ev = self.iri("span", f"{span.start}-{span.end}")
-        self.add(node, _KGO.evidence, ev)
+        start, end = span.start, span.end
+        ev = f"{self.R}/span/{start}-{end}"
+        lines = self.lines
+        lines[f"<{node}> <{_KGO.evidence}> <{ev}> ."] = None
         if ev in self._done:
             return
         self._done.add(ev)
         sent = self.sentence(span)
-        self.add(ev, _RDF.type, _KGO.Evidence)
-        self.add(ev, _OA.exact, zh(span.text(self.t)))
-        self.add(ev, _OA.start, lit(span.start))
-        self.add(ev, _OA.end, lit(span.end))
-        self.add(ev, _KGO.line, lit(self.ex.text.line_of(span.start)))
-        self.add(ev, _KGO.sentence, zh(sent.text(self.t)))
-        self.add(ev, _KGO.sentenceStart, lit(sent.start))
-        self.add(ev, _KGO.sentenceEnd, lit(sent.end))
-        self.add(ev, _KGO.inReport, self.R)
+        t, e = self.t, f"<{ev}> <"
+        for line in (f"{e}{_RDF.type}> <{_KGO.Evidence}> .",
+                     f'{e}{_OA.exact}> "{_esc(t[start:end])}"@zh .',
+                     f'{e}{_OA.start}> "{start}"^^<{_XSD_INT}> .',
+                     f'{e}{_OA.end}> "{end}"^^<{_XSD_INT}> .',
+                     f'{e}{_KGO.line}> "{self.ex.text.line_of(start)}"^^<{_XSD_INT}> .',
+                     f'{e}{_KGO.sentence}> "{_esc(t[sent.start:sent.end])}"@zh .',
+                     f'{e}{_KGO.sentenceStart}> "{sent.start}"^^<{_XSD_INT}> .',
+                     f'{e}{_KGO.sentenceEnd}> "{sent.end}"^^<{_XSD_INT}> .',
+                     f"{e}{_KGO.inReport}> <{self.R}> ."):
+            lines[line] = None
 
     def measure_at(self, span: Span) -> tuple[str, str | None] | None:
         i = bisect.bisect_right(self._measures, (span.start, float("inf"))) - 1

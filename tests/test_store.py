@@ -12,7 +12,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from kg.store import (ONTOLOGY_GRAPH, KgStoreError, QueryResult, Store, ontology_path, open_store, sorted_nt,
-                      with_prefixes)
+                      to_nquads, with_prefixes)
 
 KGO = Namespace("https://w3id.org/kg-rectify/ontology#")
 KGR = "https://w3id.org/kg-rectify/id/"
@@ -270,3 +270,32 @@ def test_replace_reports_batch(tmp_path):
         s1.drop_report(b)
         assert s1.query("SELECT * WHERE { ?s ?p ?o }").rows == []
     assert default_graph_nt(tmp_path / "batch") == b""
+
+
+def test_to_nquads_fast_and_general_paths():
+    """Workers turn their N-Triples into N-Quads; both conversions give what a parser reads."""
+    import pyoxigraph as ox
+
+    ours = b'<http://x/s> <http://x/p> "a . b\\n \\" ." .\n<http://x/s> <http://x/p> <http://x/o> .\n'
+    other = b'<http://x/s> <http://x/p> "a . b\\n \\" .".\n\n<http://x/s> <http://x/p> <http://x/o>  .'
+    want = sorted((str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+                  for q in ox.parse(ours, format=ox.RdfFormat.N_TRIPLES)
+                  for q in [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("http://x/g"))])
+    for nt in (ours, other):
+        got = sorted((str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+                     for q in ox.parse(to_nquads(nt, "http://x/g"), format=ox.RdfFormat.N_QUADS))
+        assert got == want
+    assert to_nquads(b"", "http://x/g") == b"" and to_nquads(b"\n", "http://x/g") == b""
+    with pytest.raises(KgStoreError):
+        to_nquads(ours, "http://x/g>")
+
+
+def test_replace_reports_from_nquads(tmp_path):
+    """The corpus build's path (N-Quads made in the workers) stores the same graphs."""
+    a, ga = report_graph("a", "甲", 3)
+    b, gb = report_graph("b", "乙", 2)
+    with Store.open(tmp_path / "nq") as s1, Store.open(tmp_path / "nt") as s2:
+        s1.replace_reports([(a, to_nquads(nt_of(ga), a)), (b, to_nquads(nt_of(gb), b))], nquads=True)
+        s2.replace_reports([(a, nt_of(ga)), (b, nt_of(gb))])
+        assert list(s1.iter_nquads()) == list(s2.iter_nquads())
+        assert s1.graph_nt(a) == s2.graph_nt(a) and s1.reports() == {a, b}
