@@ -54,6 +54,13 @@ ORDER BY DESC(?regulations) ?category
 LIMIT 50
 """
 
+#: the least work a listing of those rows can do: one index scan, no join (each further
+#: triple pattern per row costs a store lookup)
+SCAN_FLOORS = {
+    "problem categories": "SELECT ?p WHERE { ?p a kgo:ProblemCategory }",
+    "document mentions": "SELECT ?m WHERE { ?m a kgo:DocumentMention }",
+}
+
 
 def named_queries() -> dict[str, str]:
     qs = {}
@@ -87,6 +94,61 @@ def child_build(src: str, out: str, jobs: int | None, process: str = "") -> None
                       "reports": len(res.reports)}))
 
 
+def child_extract_only(src: str, jobs: int | None) -> None:
+    """The extraction stages alone (same workers and N-Quads as a build, no store): how fast a
+    build could be if writing the store cost nothing."""
+    sys.path.insert(0, str(REPO))
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.corpus import _init_worker, _work, expand_paths
+
+    files = [str(f) for f in expand_paths([src])]
+    t = time.perf_counter()
+    chars = quads = 0
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_init_worker,
+                             initargs=(None, True)) as pool:
+        for w in pool.map(_work, files, chunksize=4):
+            chars += w.chars
+            quads += w.nt.count(b"\n")
+    print(json.dumps({"seconds": time.perf_counter() - t, "chars": chars, "quads": quads, "reports": len(files)}))
+
+
+def child_store_only(out: str) -> None:
+    """Writing the build's own quads into a fresh embedded store exactly as a build does (same
+    batches of bulk loads, then the same compaction), from N-Quads files prepared untimed:
+    how fast a build could be if extraction cost nothing."""
+    sys.path.insert(0, str(REPO))
+    import pyoxigraph as ox
+
+    from kg.corpus import BATCH_REPORTS, OPTIMIZE_AFTER_BATCHES
+    from kg.store import Store, to_nquads
+
+    tmp = Path(out) / "store-only"
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "nq").mkdir(parents=True)
+    files = []
+    with Store.open(Path(out) / "store", read_only=True) as st:
+        iris = sorted(st.reports())
+        for i in range(0, len(iris), BATCH_REPORTS):
+            f = tmp / "nq" / f"{i:06d}.nq"
+            with open(f, "wb") as fh:
+                for iri in iris[i:i + BATCH_REPORTS]:
+                    fh.write(to_nquads(st.graph_nt(iri), iri))
+            files.append(f)
+    t = time.perf_counter()
+    s = ox.Store(str(tmp / "store"))
+    for f in files:
+        s.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
+    load = time.perf_counter() - t
+    if len(files) >= OPTIMIZE_AFTER_BATCHES:
+        s.optimize()
+    s.flush()
+    total = time.perf_counter() - t
+    del s
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps({"load_s": load, "seconds": total, "batches": len(files), "reports": len(iris)}))
+
+
 def _median_latency(run, reps: int, cap: float) -> tuple[float | None, int]:
     times = []
     spent = 0.0
@@ -112,7 +174,12 @@ def child_query_oxigraph(out: str, reps: int, cap: float) -> None:
             st.query(q)  # warm-up
             med, rows = _median_latency(lambda: len(st.query(q).rows), reps, cap)
             res[name] = {"median_ms": med * 1000, "rows": rows}
-    print(json.dumps({"quads": quads, "queries": res}))
+        floors = {}
+        for name, q in SCAN_FLOORS.items():
+            st.query(q)
+            med, rows = _median_latency(lambda: len(st.query(q).rows), reps, cap)
+            floors[name] = {"median_ms": med * 1000, "rows": rows}
+    print(json.dumps({"quads": quads, "queries": res, "floors": floors}))
 
 
 class _Timeout(Exception):
@@ -229,6 +296,12 @@ def main(argv=None) -> int:
     if argv and argv[0] == "_build":
         child_build(argv[1], argv[2], int(argv[3]) or None, argv[4] if len(argv) > 4 else "")
         return 0
+    if argv and argv[0] == "_extract":
+        child_extract_only(argv[1], int(argv[2]) or None)
+        return 0
+    if argv and argv[0] == "_storeonly":
+        child_store_only(argv[1])
+        return 0
     if argv and argv[0] == "_oxigraph":
         child_query_oxigraph(argv[1], int(argv[2]), float(argv[3]))
         return 0
@@ -247,6 +320,8 @@ def main(argv=None) -> int:
                     help="do not load rdflib beyond this many quads (RAM: ~1.5 KB per quad)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--no-split", action="store_true",
+                    help="skip the extraction-alone / store-alone runs that split the build time")
     ap.add_argument("--process", default="", help="module:function replacing kg.api.process (harness tests)")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -275,6 +350,14 @@ def main(argv=None) -> int:
                    "chars_per_s": b["chars"] / b["seconds"] if b["seconds"] else None}
         print(f"N={n}: build {b['seconds']:.1f} s, {r['chars_per_s']:,.0f} chars/s, peak RSS {peak / 2**20:.0f} MB, "
               f"{b['n_failed']} failed", file=sys.stderr)
+        if n > 1 and not a.no_split:
+            ex, _, _ = run_child(["_extract", str(corpus), str(a.jobs)])
+            so, _, _ = run_child(["_storeonly", str(dest)])
+            r["extract_only"] = {**ex, "chars_per_s": b["chars"] / ex["seconds"]}
+            r["store_only"] = {**so, "chars_per_s": b["chars"] / so["seconds"]}
+            print(f"N={n}: extraction alone {ex['seconds']:.1f} s ({b['chars'] / ex['seconds']:,.0f} chars/s), "
+                  f"store writes alone {so['seconds']:.1f} s ({b['chars'] / so['seconds']:,.0f} chars/s)",
+                  file=sys.stderr)
         if n == max(sizes):
             ub, uwall, _ = run_child(["_build", str(corpus), str(dest), str(a.jobs), a.process])
             r["unchanged_rebuild"] = {"build_corpus_s": ub["seconds"], "process_s": uwall,
@@ -334,6 +417,11 @@ def render(results: dict, cap: float) -> str:
                     f"{r['peak_rss_mb']:.0f} |") if first else "| | | | | |"
             lines.append(f"{head} {name} ({o['rows']} rows) | {o['median_ms']:.1f} ms | {fmt_ms(q, cap)} | {ratio} |")
             first = False
+        for name, f in (r["oxigraph"].get("floors") or {}).items():
+            lines.append(f"| | | | | | floor: scan of {name} ({f['rows']} rows, no join) | {f['median_ms']:.1f} ms | | |")
+        for key, label in (("extract_only", "extraction alone (no store)"), ("store_only", "store writes alone")):
+            if key in r:
+                lines.append(f"| | | {r[key]['seconds']:.1f} | {r[key]['chars_per_s']:,.0f} | | {label} | | | |")
         if "skipped" in r["rdflib"]:
             lines.append(f"| | | | | | rdflib not measured: {r['rdflib']['skipped']} | | | |")
         if "load_s" in r["rdflib"]:
