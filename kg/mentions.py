@@ -29,7 +29,7 @@ from functools import lru_cache
 from kg.lexicon import organs, roles, surnames, vocab
 from kg.model import EntityMention, Figure, Report, Span, Text
 from kg.numerals import cn_number
-from kg.segment import segment, tokenizer
+from kg.segment import cutter, segment
 
 HAN = "\u4e00-\u9fff"
 PUNCT = set("，。；：！？、,.;:!?（）()《》“”‘’\"'「」『』【】[]—-…·\n\r\t 　/")
@@ -434,7 +434,7 @@ def _in_set_phrase(text: str, i: int) -> bool:
 
 def _figures(text: str, quote_mask: _Mask, mask: _Mask) -> list[Figure]:
     out = []
-    freq = tokenizer().tokenizer.FREQ
+    freq = cutter().freq
     for m in _figure_re().finditer(text):
         s, e = m.start(), m.end()
         prev = text[s - 1] if s else ""

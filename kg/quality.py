@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from kg.numerals import cn_number
-from kg.segment import cutter, tokenizer
+from kg.segment import cutter
 from kg.model import Anomaly, Report, Span, Text
 
 HAN = "\u4e00-\u9fff"
@@ -36,7 +36,7 @@ def _best_logp(s: str) -> float:
 
 
 def _freq(w: str) -> int:
-    return tokenizer().tokenizer.FREQ.get(w) or 0
+    return cutter().freq.get(w) or 0
 
 
 def _is_han(ch: str) -> bool:

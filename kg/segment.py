@@ -25,16 +25,13 @@ def _shared_tag_table_class():
     return SharedTagTable
 
 
-@lru_cache(maxsize=1)
-def tokenizer():
-    """A private jieba POS tokenizer with the field's user dictionary (built once)."""
+def _field_dictionary():
+    """A new jieba ``Tokenizer`` with the field's user dictionary (units.txt, organs, roles)."""
     import logging
 
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    _SharedTagTable = _shared_tag_table_class()
     tk = jieba.Tokenizer()
     tk.initialize()
     tk.load_userdict(str(LEXICON / "units.txt"))
@@ -42,12 +39,142 @@ def tokenizer():
         tk.add_word(name, 2000, "nt")
     for r in roles():
         tk.add_word(r, 1000, "n")
-    pos = _SharedTagTable(tk)
+    return tk
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """A private jieba POS tokenizer with the field's user dictionary (built once): the
+    reference that :func:`cutter` reproduces (tests compare them)."""
+    _SharedTagTable = _shared_tag_table_class()
+    pos = _SharedTagTable(_field_dictionary())
     # jieba.posseg keeps the POS of user words in its own table
     for name in organs():
         pos.word_tag_tab[name] = "nt"
     pos.makesure_userdict_loaded()      # what the first ``pos.cut`` would do
     return pos
+
+
+class WordTags:
+    """jieba's word → POS tag table, looked up in a sorted byte string instead of a dict of
+    349,000 entries (building that dict is most of the cost of loading it).
+
+    >>> t = WordTags.from_dict({"中国": "ns", "中": "f", "作家": "n"})
+    >>> t.get("中国"), t.get("中"), t.get("中国人", "x"), t.get("作", "x")
+    ('ns', 'f', 'x', 'x')
+    """
+
+    def __init__(self, blob: bytes, offsets: bytes):
+        from array import array
+
+        self._blob = blob                      # b"word\ttag\n" entries sorted by b"word\t"
+        self._off = array("I")
+        self._off.frombytes(offsets)           # entry starts, then len(blob)
+        self._n = len(self._off) - 1
+        self._seen: dict[str, str | None] = {}
+
+    @classmethod
+    def from_dict(cls, table: dict[str, str]) -> "WordTags":
+        from array import array
+
+        entries = sorted(f"{w}\t{t}\n".encode("utf-8") for w, t in table.items())
+        off = array("I", [0])
+        for e in entries:
+            off.append(off[-1] + len(e))
+        return cls(b"".join(entries), off.tobytes())
+
+    def to_bytes(self) -> tuple[bytes, bytes]:
+        return self._blob, self._off.tobytes()
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        tag = self._seen.get(word, default)
+        if word in self._seen:
+            return default if tag is None else tag
+        key = word.encode("utf-8") + b"\t"
+        blob, off = self._blob, self._off
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[off[mid]:off[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = None
+        if lo < self._n and blob.startswith(key, off[lo]):
+            found = blob[off[lo] + len(key):off[lo + 1] - 1].decode("utf-8")
+        self._seen[word] = found
+        return default if found is None else found
+
+
+class _OverlaidTags:
+    """``WordTags`` with the tags of the user dictionary on top (``dict.get`` interface)."""
+
+    def __init__(self, base: WordTags, overlay: dict[str, str]):
+        self.base, self.overlay = base, overlay
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        tag = self.overlay.get(word)
+        return tag if tag is not None else self.base.get(word, default)
+
+
+_POSSEG_NAMES = ("word_tag_tab", "char_state_tab_P", "start_P", "trans_P", "emit_P")
+_POSSEG_RES = ("re_han_internal", "re_skip_internal", "re_num", "re_eng", "re_han_detail", "re_skip_detail")
+
+
+def _posseg_cache_path() -> "Path | None":
+    import hashlib
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import jieba
+
+    try:
+        d = Path(jieba.__file__).with_name("dict.txt").stat()
+    except OSError:
+        return None
+    key = f"{jieba.__version__}|{d.st_size}|{d.st_mtime_ns}|{sys.version_info[:2]}|{_POSSEG_NAMES}|{_POSSEG_RES}"
+    return Path(tempfile.gettempdir()) / f"kg-posseg.{hashlib.sha1(key.encode()).hexdigest()[:16]}.cache"
+
+
+@lru_cache(maxsize=1)
+def posseg_tables() -> dict:
+    """What the cutter needs from ``jieba.posseg``: the word-tag table of jieba's dictionary,
+    the POS HMM tables and the block regexes (as ``(pattern, flags)``).
+
+    Importing ``jieba.posseg`` parses dict.txt again and loads 4 MB of tables (~0.45 s of
+    every cold start); the result is kept with ``marshal`` next to jieba's own cache (keyed
+    by jieba's version and dictionary file), the word-tag table as a sorted byte string
+    (:class:`WordTags`), and read back in ~25 ms.
+    """
+    import marshal
+    import os
+
+    path = _posseg_cache_path()
+    if path is not None:
+        try:
+            data = marshal.loads(path.read_bytes())
+            if isinstance(data, dict) and set(data) == set(_POSSEG_NAMES) | set(_POSSEG_RES):
+                data["word_tag_tab"] = WordTags(*data["word_tag_tab"])
+                return data
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    import jieba.posseg as jp
+
+    data = {"word_tag_tab": WordTags.from_dict(jp.dt.word_tag_tab)}
+    data.update({n: getattr(jp, n) for n in _POSSEG_NAMES[1:]})
+    data.update({n: (getattr(jp, n).pattern, getattr(jp, n).flags) for n in _POSSEG_RES})
+    if path is not None:
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(marshal.dumps({**data, "word_tag_tab": data["word_tag_tab"].to_bytes()}))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    return data
 
 
 # --------------------------------------------------------------------------- segmentation
@@ -64,24 +191,26 @@ _NOT_PREFIX = object()
 
 
 class _Cutter:
-    """jieba.posseg ``cut`` (HMM on) of one ``POSTokenizer``, as ``(word, flag)`` tuples.
+    """jieba.posseg ``cut`` (HMM on) of a ``POSTokenizer`` over ``tk``, as ``(word, flag)`` tuples.
 
-    The tokenizer must not change afterwards (``tokenizer()`` is complete when built)."""
+    ``tk`` (a jieba ``Tokenizer``) must not change afterwards; ``tables`` is :func:`posseg_tables`."""
 
     CACHE_MAX = 100_000
 
-    def __init__(self, pos):
-        import jieba.posseg as jp
-        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    def __init__(self, tk, tables: dict):
+        import re
 
-        self.re_block, self.re_skip, self.re_num, self.re_eng = \
-            jp.re_han_internal, jp.re_skip_internal, jp.re_num, jp.re_eng
-        self.re_han_detail, self.re_skip_detail = jp.re_han_detail, jp.re_skip_detail
-
-        self.freq = pos.tokenizer.FREQ
-        self.log_total = math.log(pos.tokenizer.total)
-        self.tags = pos.word_tag_tab
-        self.states, self.start_p, self.emit_p, self.trans_p = char_state_tab_P, start_P, emit_P, trans_P
+        self.re_block, self.re_skip, self.re_num, self.re_eng, self.re_han_detail, self.re_skip_detail = (
+            re.compile(*tables[n]) for n in _POSSEG_RES)
+        self.freq = tk.FREQ
+        self.log_total = math.log(tk.total)
+        # the word-tag table of jieba.posseg.POSTokenizer (see :func:`tokenizer`)
+        overlay = {name: "nt" for name in organs()}
+        overlay.update(tk.user_word_tag_tab)
+        self.tags = _OverlaidTags(tables["word_tag_tab"], overlay)
+        trans_P = tables["trans_P"]
+        self.states, self.start_p, self.emit_p, self.trans_p = (tables["char_state_tab_P"], tables["start_P"],
+                                                                tables["emit_P"], trans_P)
         self.all_states = tuple(trans_P.keys())
         preds: dict = {y: set() for y in trans_P}
         for y0, nxt in trans_P.items():
@@ -290,7 +419,8 @@ class _Cutter:
 
 @lru_cache(maxsize=1)
 def cutter() -> _Cutter:
-    return _Cutter(tokenizer())
+    """The (cached) cutter of the field's dictionary: same tokens as ``tokenizer().cut``."""
+    return _Cutter(_field_dictionary(), posseg_tables())
 
 
 def segment(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:

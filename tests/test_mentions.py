@@ -132,17 +132,42 @@ def test_cutter_equals_jieba_posseg(reports):
     import jieba.posseg
 
     from kg.mentions import BLOCK_RE, sentences
-    from kg.segment import _Cutter, tokenizer
+    from kg.segment import _Cutter, _field_dictionary, posseg_tables, tokenizer
 
     assert BLOCK_RE.pattern == jieba.posseg.re_han_internal.pattern
     pos = tokenizer()
-    cutter = _Cutter(pos)            # fresh caches
+    cutter = _Cutter(_field_dictionary(), posseg_tables())            # fresh caches
     for t, _, _ in reports.values():
         for s, e in sentences(t.text)[:120]:
             sentence = t.text[s:e]
             assert cutter.cut(sentence) == [(p.word, p.flag) for p in pos.cut(sentence)], sentence
     odd = "2020年ABC计划，（读）审核委员会 12.5万元\r\n生僻字龘靐齉爩，鬱"
     assert cutter.cut(odd) == [(p.word, p.flag) for p in pos.cut(odd)]
+
+
+def test_posseg_tables_cache(tmp_path, monkeypatch):
+    """The tables read back from kg's cache file are jieba.posseg's; a damaged cache file is
+    ignored and written anew."""
+    import random
+    import tempfile
+
+    import jieba.posseg as jp
+
+    from kg.segment import posseg_tables
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    first = posseg_tables.__wrapped__()            # no cache yet: from jieba.posseg, then saved
+    [cache] = tmp_path.glob("kg-posseg.*.cache")
+    again = posseg_tables.__wrapped__()            # from the cache
+    words = random.Random(7).sample(sorted(jp.dt.word_tag_tab), 3000) + ["中国", "作家", "龘", "没有这个词"]
+    for t in (first, again):
+        assert [t["word_tag_tab"].get(w) for w in words] == [jp.dt.word_tag_tab.get(w) for w in words]
+        assert t["emit_P"] == jp.emit_P and t["trans_P"] == jp.trans_P and t["start_P"] == jp.start_P
+        assert t["char_state_tab_P"] == jp.char_state_tab_P
+        assert t["re_han_internal"] == (jp.re_han_internal.pattern, jp.re_han_internal.flags)
+    cache.write_bytes(b"\x00garbage")
+    assert posseg_tables.__wrapped__()["word_tag_tab"].get("中国") == jp.dt.word_tag_tab["中国"]
+    assert cache.stat().st_size > 1_000_000        # rewritten
 
 
 def test_cutter_route_scores_equal_jieba():
