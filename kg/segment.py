@@ -122,19 +122,22 @@ _POSSEG_RES = ("re_han_internal", "re_skip_internal", "re_num", "re_eng", "re_ha
 
 
 def _posseg_cache_path() -> "Path | None":
+    """``$XDG_CACHE_HOME/kg/posseg.KEY.cache`` (default ``~/.cache``): per user, not in a shared
+    temporary directory (marshal data must come from a trusted writer)."""
     import hashlib
+    import os
     import sys
-    import tempfile
     from pathlib import Path
 
     import jieba
 
     try:
         d = Path(jieba.__file__).with_name("dict.txt").stat()
-    except OSError:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (OSError, RuntimeError):      # no dictionary file, or no home directory
         return None
     key = f"{jieba.__version__}|{d.st_size}|{d.st_mtime_ns}|{sys.version_info[:2]}|{_POSSEG_NAMES}|{_POSSEG_RES}"
-    return Path(tempfile.gettempdir()) / f"kg-posseg.{hashlib.sha1(key.encode()).hexdigest()[:16]}.cache"
+    return base / "kg" / f"posseg.{hashlib.sha1(key.encode()).hexdigest()[:16]}.cache"
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +146,7 @@ def posseg_tables() -> dict:
     the POS HMM tables and the block regexes (as ``(pattern, flags)``).
 
     Importing ``jieba.posseg`` parses dict.txt again and loads 4 MB of tables (~0.45 s of
-    every cold start); the result is kept with ``marshal`` next to jieba's own cache (keyed
+    every cold start); the result is kept with ``marshal`` in the user's cache directory (keyed
     by jieba's version and dictionary file), the word-tag table as a sorted byte string
     (:class:`WordTags`), and read back in ~25 ms.
     """
@@ -167,6 +170,7 @@ def posseg_tables() -> dict:
     if path is not None:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(marshal.dumps({**data, "word_tag_tab": data["word_tag_tab"].to_bytes()}))
             os.replace(tmp, path)
         except (OSError, ValueError):

@@ -149,15 +149,14 @@ def test_posseg_tables_cache(tmp_path, monkeypatch):
     """The tables read back from kg's cache file are jieba.posseg's; a damaged cache file is
     ignored and written anew."""
     import random
-    import tempfile
 
     import jieba.posseg as jp
 
     from kg.segment import posseg_tables
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     first = posseg_tables.__wrapped__()            # no cache yet: from jieba.posseg, then saved
-    [cache] = tmp_path.glob("kg-posseg.*.cache")
+    [cache] = tmp_path.glob("kg/posseg.*.cache")
     again = posseg_tables.__wrapped__()            # from the cache
     words = random.Random(7).sample(sorted(jp.dt.word_tag_tab), 3000) + ["中国", "作家", "龘", "没有这个词"]
     for t in (first, again):
@@ -168,6 +167,10 @@ def test_posseg_tables_cache(tmp_path, monkeypatch):
     cache.write_bytes(b"\x00garbage")
     assert posseg_tables.__wrapped__()["word_tag_tab"].get("中国") == jp.dt.word_tag_tab["中国"]
     assert cache.stat().st_size > 1_000_000        # rewritten
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))     # cache cannot be written: still works
+    assert posseg_tables.__wrapped__()["word_tag_tab"].get("作家") == jp.dt.word_tag_tab["作家"]
 
 
 def test_cutter_route_scores_equal_jieba():
