@@ -263,6 +263,7 @@ class _StoreWriter:
 
         self.store = store
         self.nquads = isinstance(store, Store)     # workers then send N-Quads
+        self._nquads_kw = {"nquads": True} if self.nquads else {}   # (a RemoteStore takes N-Triples)
         self._q: "queue.Queue" = queue.Queue(maxsize=1)
         self._done: list[_Work] = []
         self._lock = threading.Lock()
@@ -281,10 +282,7 @@ class _StoreWriter:
             kind, arg = op
             try:
                 if kind == "replace":
-                    if self.nquads:
-                        self.store.replace_reports([(b.iri, b.nt) for b in arg], nquads=True)
-                    else:
-                        self.store.replace_reports([(b.iri, b.nt) for b in arg])
+                    self.store.replace_reports([(b.iri, b.nt) for b in arg], **self._nquads_kw)
                     self.batches += 1
                     for b in arg:
                         b.nt = b""          # free the bytes early

@@ -79,7 +79,6 @@ class _NS:
         return self._base + name
 
 
-_XSD_INT = f"{XSD}integer"
 _KGO, _RDF, _RDFS, _SKOS, _DCTERMS, _ORG, _PROV, _FOAF, _OA = (
     _NS(ns) for ns in (KGO, RDF, RDFS, SKOS, DCTERMS, ORG, PROV, FOAF, OA))
 
@@ -161,25 +160,21 @@ class _Builder:
         return Span(min(lo, span.start), max(hi, span.end))
 
     def evidence(self, node: str, span: Span) -> None:
-        start, end = span.start, span.end
-        ev = f"{self.R}/span/{start}-{end}"
-        lines = self.lines
-        lines[f"<{node}> <{_KGO.evidence}> <{ev}> ."] = None
+        ev = f"{self.R}/span/{span.start}-{span.end}"
+        self.add(node, _KGO.evidence, ev)
         if ev in self._done:
             return
         self._done.add(ev)
         sent = self.sentence(span)
-        t, e = self.t, f"<{ev}> <"
-        for line in (f"{e}{_RDF.type}> <{_KGO.Evidence}> .",
-                     f'{e}{_OA.exact}> "{_esc(t[start:end])}"@zh .',
-                     f'{e}{_OA.start}> "{start}"^^<{_XSD_INT}> .',
-                     f'{e}{_OA.end}> "{end}"^^<{_XSD_INT}> .',
-                     f'{e}{_KGO.line}> "{self.ex.text.line_of(start)}"^^<{_XSD_INT}> .',
-                     f'{e}{_KGO.sentence}> "{_esc(t[sent.start:sent.end])}"@zh .',
-                     f'{e}{_KGO.sentenceStart}> "{sent.start}"^^<{_XSD_INT}> .',
-                     f'{e}{_KGO.sentenceEnd}> "{sent.end}"^^<{_XSD_INT}> .',
-                     f"{e}{_KGO.inReport}> <{self.R}> ."):
-            lines[line] = None
+        self.add(ev, _RDF.type, _KGO.Evidence)
+        self.add(ev, _OA.exact, zh(span.text(self.t)))
+        self.add(ev, _OA.start, lit(span.start))
+        self.add(ev, _OA.end, lit(span.end))
+        self.add(ev, _KGO.line, lit(self.ex.text.line_of(span.start)))
+        self.add(ev, _KGO.sentence, zh(sent.text(self.t)))
+        self.add(ev, _KGO.sentenceStart, lit(sent.start))
+        self.add(ev, _KGO.sentenceEnd, lit(sent.end))
+        self.add(ev, _KGO.inReport, self.R)
 
     def measure_at(self, span: Span) -> tuple[str, str | None] | None:
         i = bisect.bisect_right(self._measures, (span.start, float("inf"))) - 1

@@ -87,9 +87,12 @@ class WordTags:
         return self._blob, self._off.tobytes()
 
     def get(self, word: str, default: str | None = None) -> str | None:
-        tag = self._seen.get(word, default)
-        if word in self._seen:
-            return default if tag is None else tag
+        tag = self._seen.get(word, _MISSING)
+        if tag is _MISSING:
+            tag = self._seen[word] = self._find(word)
+        return default if tag is None else tag
+
+    def _find(self, word: str) -> str | None:
         key = word.encode("utf-8") + b"\t"
         blob, off = self._blob, self._off
         lo, hi = 0, self._n
@@ -99,11 +102,9 @@ class WordTags:
                 lo = mid + 1
             else:
                 hi = mid
-        found = None
         if lo < self._n and blob.startswith(key, off[lo]):
-            found = blob[off[lo] + len(key):off[lo + 1] - 1].decode("utf-8")
-        self._seen[word] = found
-        return default if found is None else found
+            return blob[off[lo] + len(key):off[lo + 1] - 1].decode("utf-8")
+        return None
 
 
 class _OverlaidTags:
@@ -208,13 +209,11 @@ class _Cutter:
             re.compile(*tables[n]) for n in _POSSEG_RES)
         self.freq = tk.FREQ
         self.log_total = math.log(tk.total)
-        # the word-tag table of jieba.posseg.POSTokenizer (see :func:`tokenizer`)
-        overlay = {name: "nt" for name in organs()}
-        overlay.update(tk.user_word_tag_tab)
-        self.tags = _OverlaidTags(tables["word_tag_tab"], overlay)
-        trans_P = tables["trans_P"]
-        self.states, self.start_p, self.emit_p, self.trans_p = (tables["char_state_tab_P"], tables["start_P"],
-                                                                tables["emit_P"], trans_P)
+        # the word-tag table of jieba.posseg.POSTokenizer: dict.txt's, then the user words' tags
+        # (``add_word`` records the organs' "nt" there too)
+        self.tags = _OverlaidTags(tables["word_tag_tab"], dict(tk.user_word_tag_tab))
+        self.states, self.start_p, self.emit_p = tables["char_state_tab_P"], tables["start_P"], tables["emit_P"]
+        self.trans_p = trans_P = tables["trans_P"]
         self.all_states = tuple(trans_P.keys())
         preds: dict = {y: set() for y in trans_P}
         for y0, nxt in trans_P.items():
