@@ -89,6 +89,13 @@ class Page:
     def close(self):
         self.page.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
 
 VIEWS = ["overview", "trace", "aspect-1", "aspect-2", "focus"]
 
@@ -96,8 +103,7 @@ VIEWS = ["overview", "trace", "aspect-1", "aspect-2", "focus"]
 @pytest.mark.parametrize("view", VIEWS + ["corpus/overview", "corpus/trace"])
 def test_view_loads_offline(browser, built, view):
     path = built / (view + ".html" if "/" in view else f"sample/{view}.html")
-    pg = Page(browser, path)
-    try:
+    with Page(browser, path) as pg:
         pg.check_clean()
         assert pg.js("document.querySelectorAll('#legend-items li').length") >= 3
         title = pg.js("document.getElementById('title').textContent")
@@ -108,15 +114,12 @@ def test_view_loads_offline(browser, built, view):
         assert pg.js("document.querySelector('#graph canvas') !== null")
         assert pg.js("window.kgView.nodes.length") > 0
         pg.shot(view.replace("/", "-") if "/" in view else f"sample-{view}")
-    finally:
-        pg.close()
 
 
 @pytest.mark.parametrize("view", ["overview", "trace", "aspect-2", "focus", "corpus/overview", "corpus/trace"])
 def test_search_focuses_regulation(browser, built, view):
     path = built / (view + ".html" if "/" in view else f"sample/{view}.html")
-    pg = Page(browser, path)
-    try:
+    with Page(browser, path) as pg:
         pg.page.fill("#search", "专项资金管理")
         pg.page.press("#search", "Enter")
         assert pg.js("window.kgView.selected") == REGULATION
@@ -134,14 +137,11 @@ def test_search_focuses_regulation(browser, built, view):
         assert "完善资金管理制度" in panel                               # neighbour
         pg.check_clean()
         pg.shot(f"search-{view.replace('/', '-')}")
-    finally:
-        pg.close()
 
 
 @pytest.mark.parametrize("view", ["overview", "trace", "aspect-1"])
 def test_type_filter_hides_type(browser, built, view):
-    pg = Page(browser, built / "sample" / f"{view}.html")
-    try:
+    with Page(browser, built / "sample" / f"{view}.html") as pg:
         assert pg.js("window.kgView.countVisible('regulation')") > 0
         measures = pg.js("window.kgView.countVisible('measure')")
         pg.page.uncheck('#legend input[data-type="regulation"]')
@@ -151,25 +151,19 @@ def test_type_filter_hides_type(browser, built, view):
         pg.page.check('#legend input[data-type="regulation"]')
         assert pg.js("window.kgView.countVisible('regulation')") > 0
         pg.check_clean()
-    finally:
-        pg.close()
 
 
 def test_legend_lists_types_with_colours(browser, built):
-    pg = Page(browser, built / "sample" / "overview.html")
-    try:
+    with Page(browser, built / "sample" / "overview.html") as pg:
         items = pg.js("[...document.querySelectorAll('#legend-items li')].map(li => "
                       "[li.dataset.type, getComputedStyle(li.querySelector('.swatch')).backgroundColor])")
         types = [t for t, _ in items]
         assert {"report", "aspect", "problem", "measure", "regulation", "organization"} <= set(types)
         assert len({c for _, c in items}) == len(items), "one colour per type"
-    finally:
-        pg.close()
 
 
 def test_click_node_opens_panel_with_evidence(browser, built):
-    pg = Page(browser, built / "sample" / "aspect-2.html")
-    try:
+    with Page(browser, built / "sample" / "aspect-2.html") as pg:
         pg.js("window.kgView.network.fit({animation:false})")
         target = pg.js("window.kgView.data.nodes.find(n => n.full === arguments[0]).id".replace("arguments[0]", repr(REGULATION)))
         xy = pg.js(f"(() => {{ const n = window.kgView.network; const p = n.canvasToDOM(n.getPosition({target}));"
@@ -180,13 +174,10 @@ def test_click_node_opens_panel_with_evidence(browser, built):
         text = pg.js("document.getElementById('panel-body').textContent")
         assert "原文" in text and "第" in text
         pg.check_clean()
-    finally:
-        pg.close()
 
 
 def test_corpus_cluster_expands_on_click(browser, built):
-    pg = Page(browser, built / "corpus" / "overview.html")
-    try:
+    with Page(browser, built / "corpus" / "overview.html") as pg:
         assert pg.js("window.kgView.nodes.length") == 12
         assert pg.js("window.kgView.data.clusters.length") == 12
         xy = pg.js("(() => { const n = window.kgView.network; const p = n.canvasToDOM(n.getPosition('c0'));"
@@ -200,14 +191,11 @@ def test_corpus_cluster_expands_on_click(browser, built):
         pg.shot("corpus-overview-expanded")
         pg.js("window.kgView.collapse(0)")
         assert pg.js("window.kgView.nodes.length") == 12
-    finally:
-        pg.close()
 
 
 @pytest.mark.parametrize("view", ["overview", "trace", "aspect-1", "focus"])
 def test_malicious_labels_are_text(browser, built, view):
-    pg = Page(browser, built / "evil" / f"{view}.html")
-    try:
+    with Page(browser, built / "evil" / f"{view}.html") as pg:
         assert pg.dialogs == []
         assert pg.js("document.querySelectorAll('img').length") == 0
         assert pg.js("document.querySelectorAll('script').length") == 3
@@ -237,8 +225,6 @@ def test_malicious_labels_are_text(browser, built, view):
         assert pg.js("document.querySelectorAll('script').length") == 3
         pg.check_clean()
         pg.shot(f"evil-{view}")
-    finally:
-        pg.close()
 
 
 def _real_graphs():
@@ -260,9 +246,6 @@ def test_real_reports_in_browser(browser, tmp_path):
     for stem, g in graphs.items():
         written = views.write_views(g, tmp_path / stem)
         for path in written:
-            pg = Page(browser, path, size=(1600, 1000))
-            try:
+            with Page(browser, path, size=(1600, 1000)) as pg:
                 pg.check_clean()
                 pg.shot(f"real-{stem}-{path.stem}")
-            finally:
-                pg.close()
