@@ -24,7 +24,8 @@ import rdflib  # noqa: E402
 from rdflib import RDF, Literal, URIRef  # noqa: E402
 from rdflib.namespace import DCTERMS  # noqa: E402
 
-from kg import views  # noqa: E402
+from kg.explore import views  # noqa: E402
+from kg.rdf.vocab import KGO  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,7 +45,7 @@ def seed_graph() -> tuple[str, rdflib.Graph]:
 
 def duplicate(seed: rdflib.Graph, n: int) -> rdflib.Graph:
     """``n`` copies of a one-report graph under ``n`` report IRIs."""
-    r0 = str(next(seed.subjects(RDF.type, views.KGO.Report)))
+    r0 = str(next(seed.subjects(RDF.type, KGO.Report)))
     out = rdflib.Graph()
     for i in range(n):
         ri = f"{r0}-copy{i:03d}"
@@ -54,7 +55,7 @@ def duplicate(seed: rdflib.Graph, n: int) -> rdflib.Graph:
                 return URIRef(ri + str(t)[len(r0):])
             return t
         for s, p, o in seed:
-            if p == views.KGO.normalizedText:
+            if p == KGO.normalizedText:
                 continue
             if p == DCTERMS.title and str(s) == r0:
                 o = Literal(f"{o}（{i + 1}）", lang="zh")

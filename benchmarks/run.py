@@ -8,7 +8,7 @@ Measures, in one run:
 * cold single-report ``kg build --no-views`` of the seed report vs the floor
   ``python -c "import rdflib, jieba; jieba.initialize()"`` (medians of --reps runs);
 * for each N: build wall time and throughput (chars of normalized text / s) of
-  ``kg.corpus.build_corpus`` into a fresh embedded store, in a child process whose
+  ``kg.store.build.build_corpus`` into a fresh embedded store, in a child process whose
   process tree RSS (parent + workers, summed, so shared pages count twice: an upper
   bound) is sampled every 0.1 s;
 * an unchanged re-build of the largest corpus (build_corpus time and whole-process time);
@@ -87,7 +87,7 @@ def _processor(process: str):
 def child_build(src: str, out: str, jobs: int | None, process: str = "") -> None:
     t0 = time.perf_counter()
     sys.path.insert(0, str(REPO))
-    from kg.corpus import build_corpus
+    from kg.store.build import build_corpus
 
     res = build_corpus([src], out, jobs=jobs, progress=False, process=_processor(process))
     import pyoxigraph  # noqa: F401
@@ -104,7 +104,7 @@ def child_extract_only(src: str, jobs: int | None, process: str = "") -> None:
     sys.path.insert(0, str(REPO))
     from concurrent.futures import ProcessPoolExecutor
 
-    from kg.corpus import _init_worker, _work, expand_paths
+    from kg.store.build import _init_worker, _work, expand_paths
 
     files = [str(f) for f in expand_paths([src])]
     t = time.perf_counter()
@@ -124,8 +124,9 @@ def child_store_only(out: str) -> None:
     sys.path.insert(0, str(REPO))
     import pyoxigraph as ox
 
-    from kg.corpus import BATCH_REPORTS, OPTIMIZE_AFTER_BATCHES
-    from kg.store import Store, to_nquads
+    from kg.store.build import BATCH_REPORTS, OPTIMIZE_AFTER_BATCHES
+    from kg.rdf.ntriples import to_nquads
+    from kg.store.oxigraph import Store
 
     tmp = Path(out) / "store-only"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -169,7 +170,7 @@ def _median_latency(run, reps: int, cap: float) -> tuple[float | None, int]:
 
 def child_query_oxigraph(out: str, reps: int, cap: float) -> None:
     sys.path.insert(0, str(REPO))
-    from kg.store import Store
+    from kg.store.oxigraph import Store
 
     res = {}
     with Store.open(Path(out) / "store", read_only=True) as st:
@@ -377,8 +378,8 @@ def main(argv=None) -> int:
         r["oxigraph"] = ox
         if ox["quads"] <= a.rdflib_max_quads and not (dest / "graph.nq").exists():
             sys.path.insert(0, str(REPO))
-            from kg.corpus import write_nquads
-            from kg.store import Store
+            from kg.store.build import write_nquads
+            from kg.store.oxigraph import Store
 
             with Store.open(dest / "store", read_only=True) as st:   # graph.nq is only written for small builds
                 write_nquads(st, dest / "graph.nq")

@@ -13,10 +13,6 @@ import bisect
 from dataclasses import dataclass, field
 
 
-class KgInputError(Exception):
-    """Bad input: the message names the file and the problem (CLI exit code 2)."""
-
-
 @dataclass(frozen=True, order=True)
 class Span:
     """Half-open character range ``[start, end)`` in the normalized text."""
@@ -210,3 +206,44 @@ class Figure:
     what: str
     text: str
     span: Span
+
+
+@dataclass
+class Extraction:
+    """Everything the stages found in one report, ready for :func:`to_graph`."""
+
+    text: Text
+    report: Report
+    documents: list[DocumentMention]
+    entities: list[Entity] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+
+@dataclass
+class ReportResult:
+    """One processed report: its id and IRI (also the name of its graph), its triples as sorted
+    N-Triples, the extraction, and warnings (one line each, with file and line number)."""
+
+    path: str
+    rid: str
+    iri: str
+    ntriples: bytes
+    extraction: Extraction
+    warnings: list[str] = field(default_factory=list)
+    _graph: object = field(default=None, repr=False)
+
+    @property
+    def text(self) -> Text:
+        return self.extraction.text
+
+    @property
+    def graph(self):
+        """The report's graph as an rdflib ``Graph`` (parsed on first use)."""
+        if self._graph is None:
+            from rdflib import Graph   # imported here: rdflib is slow to import and a corpus build never needs it
+
+            g = Graph()
+            g.parse(data=self.ntriples, format="nt")
+            self._graph = g
+        return self._graph

@@ -112,3 +112,26 @@ def test_query_restricted_to_one_report(tmp_path, capsys):
     assert main(["query", "regulations", "--graph", str(out), "--report", "zuoxie_2020", "--format", "csv"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 18
     assert main(["query", "SELECT ?s WHERE { ?s a ?t }", "--graph", str(out), "--report", "dev_1"]) == 2
+
+
+def test_every_subcommand_has_help_and_a_row_in_the_readme(capsys):
+    from pathlib import Path
+
+    from kg.cli import parser
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = [ln for ln in readme.splitlines() if ln.startswith("| `kg ")]
+    sub = next(a for a in parser()._actions if a.dest == "cmd")
+    assert sub.choices, "no subcommands"
+    for name, p in sub.choices.items():
+        assert any(ln.startswith(f"| `kg {name}") for ln in table), f"kg {name} has no row in the README's command table"
+        with pytest.raises(SystemExit) as e:
+            main([name, "--help"])
+        assert e.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: kg {name}") and p.format_help() == out
+
+
+def test_query_errors_are_one_line_and_exit_2(built, capsys):
+    assert main(["query", "SELECT ?x WHERE { ?x ?y }", "--graph", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error: invalid SPARQL") and err.count("\n") == 1

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from kg.api import merged
-from kg.backend import RdflibBackend
-from kg.cli import named_query
+from kg.explore.queries import named_query
+from kg.store.memory import MemoryStore
 
 from .conftest import REPORTS, SHARED_EVAL
 
@@ -39,7 +39,7 @@ def parts(processed, stem):
         pytest.skip(f"no gold for {stem}")
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
     r = processed[stem]
-    backend = RdflibBackend(merged([r]))
+    backend = MemoryStore(merged([r]))
     rows = {q: backend.query(named_query(q)).values() for q in QUERIES}
     res = mod.score(rows, gold, r.text.text)
     weights = {"report": 1, "problems": 3, "regulations": 4, "documents": 2, "organizations": 2,

@@ -15,7 +15,7 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
 
 
 def test_interrupted_build_leaves_no_half_written_graph(tmp_path, monkeypatch):
-    from kg import corpus
+    from kg.store import build as corpus
     from kg.cli import main
 
     from .conftest import REPORTS

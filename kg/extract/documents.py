@@ -1,0 +1,188 @@
+"""Documents: every 《…》 in the text, typed, with the action taken on it.
+
+Kinds: ``regulation`` (the unit's own rules), ``external`` (central regulations and
+laws), ``publication`` (books, compilations, yearbooks), ``periodical`` (newspapers,
+journals). Actions: enact revise issue enforce abolish study compile cite.
+
+>>> from kg.extract.reading import read_bytes
+>>> t = read_bytes("研究制定《某某协会调研工作办法》，重温《中国共产党党组工作条例》。".encode(), "x")
+>>> [(d.title, d.kind, d.action) for d in find_documents(t, issuer="中共某某协会党组")]
+[('某某协会调研工作办法', 'regulation', 'enact'), ('中国共产党党组工作条例', 'external', 'study')]
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import issuer_parts
+from kg.model import DocumentMention, Span, Text
+
+# Action verbs. In a chain of verbs before a title (修订完善, 研究制定, 编印下发, 建立健全) the first
+# verb is the action: 修订完善 → revise, 编印下发 → compile, 建立完善 → enact.
+ACTION_VERBS: list[tuple[str, tuple[str, ...]]] = [
+    ("abolish", ("废止", "废除", "撤销")),
+    ("revise", ("修订", "修改", "修正", "完善")),
+    ("enact", ("制定", "新建", "制订", "起草", "建立")),
+    ("compile", ("编印", "编撰", "出版", "编选", "编写", "编纂", "编制")),
+    ("issue", ("出台", "印发", "下发", "颁布", "发布", "转发")),
+    ("enforce", ("执行", "落实")),
+    ("study", ("学习", "重温", "研读", "研学", "传达")),
+]
+_VERB_RE = re.compile("|".join(sorted((v for _, vs in ACTION_VERBS for v in vs), key=len, reverse=True)))
+_ACTION_OF = {v: a for a, vs in ACTION_VERBS for v in vs}
+# Words that start a central (external) document's title.
+EXTERNAL_PREFIXES = ("中国共产党", "中共中央", "中华人民共和国", "国务院", "党中央", "全国人民代表大会",
+                     "党政领导干部", "关于新形势下", "新时代", "中央")
+# Organs whose mention right before a title marks the document as theirs (external).
+EXTERNAL_ISSUERS = ("中央", "中共中央", "国务院", "中办", "国办", "中组部", "中宣部", "中纪委", "中央纪委",
+                    "教育部", "财政部", "审计署", "国家")
+PERIODICAL_SUFFIXES = ("日报", "晚报", "报", "学报", "杂志", "周刊", "月刊", "半月刊", "期刊", "画报")
+PUBLICATION_MARKERS = ("选编", "摘编", "汇编", "文集", "诗文集", "文选", "选集", "全集", "蓝皮书", "白皮书",
+                       "年鉴", "手册", "读本", "简史", "问答", "辞典", "词典", "教材", "之歌", "谈治国理政",
+                       "学习纲要", "论述摘编", "故事", "丛书", "画册")
+REGULATION_SUFFIXES = ("条例", "规定", "办法", "细则", "准则", "意见", "制度", "规则", "方案", "清单", "职责",
+                       "流程", "规程", "纲要", "计划", "决定", "通知", "法", "规划", "标准", "指引", "指南",
+                       "守则", "措施", "机制", "要点")
+PERIODICAL_CONTEXT = ("刊发", "刊登", "专栏", "栏目", "发表", "报刊", "媒体", "版面", "刊物")
+LIST_GLUE = re.compile(r"^[、，,和及与以及\s]*$")
+
+
+def _titles(text: str) -> list[tuple[int, int, int]]:
+    """(depth, start, end) of every 《…》 and nested 〈…〉/《…》, ``end`` after the closing bracket."""
+    out: list[tuple[int, int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in "《〈":
+            if ch == "〈" and not stack:
+                continue    # a lone 〈 outside 《》 is not a title here
+            stack.append((ch, i))
+        elif ch in "》〉" and stack:
+            opener, start = stack.pop()
+            if (opener == "《") != (ch == "》"):
+                stack.clear()
+                continue
+            out.append((len(stack), start, i + 1))
+        elif ch == "\n":
+            stack.clear()
+    return sorted(out, key=lambda x: x[1])
+
+
+def _clause_before(text: str, start: int, limit: int = 40) -> str:
+    lo = max(0, start - limit)
+    seg = text[lo:start]
+    cut = max(seg.rfind(c) for c in "。；;：:\n")
+    return seg[cut + 1:]
+
+
+def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> str:
+    """Action on the document at [start, end) read from the verbs before it (or 执行情况 after it)."""
+    if prev is not None and LIST_GLUE.match(text[prev.span.end:start]):
+        return prev.action
+    clause = _clause_before(text, start)
+    # the verb chain right before the title: last clause part after a comma, without modifiers
+    part = re.split(r"[，,]", clause)[-1]
+    first = _VERB_RE.search(part)
+    best = _ACTION_OF[first.group(0)] if first else None
+    after = text[end:end + 20]
+    if re.match(r"^(?:等[\u4e00-\u9fff]{0,6})?(?:执行情况|的执行|落实情况)", after):
+        return "enforce"
+    return best or "cite"
+
+
+def _is_issuer_title(title: str, issuer_names: list[str]) -> bool:
+    return any(title.startswith(n) for n in issuer_names if n)
+
+
+def issuer_names(issuer: str) -> list[str]:
+    """Names a unit's own documents start with: 中共中国作家协会党组 → 中国作家协会, 中国作协, …
+
+    >>> issuer_names("中共江淮理工大学委员会")[:3]
+    ['中共江淮理工大学委员会', '江淮理工大学', '江淮理工大学党委']
+    """
+    names = [issuer]
+    core, _ = issuer_parts(issuer)
+    if core:
+        names += [core, core + "党委", core + "党组"]
+    m = re.match(r"中国(.+?)协会$", core)
+    if m:   # 中国作家协会 ↔ 中国作协
+        names.append(f"中国{m.group(1)[0]}协")
+    return [n for n in dict.fromkeys(names) if len(n) >= 2]
+
+
+def _kind(title: str, action: str, context: str, issuer_titles: list[str], group_kind: str | None) -> str:
+    bare = re.sub(r"[（(][^）)]*[）)]$", "", title)
+    if bare.endswith(PERIODICAL_SUFFIXES) and not bare.endswith(REGULATION_SUFFIXES[:-1] + ("情况通报", "通报")):
+        return "periodical"
+    if group_kind == "periodical":
+        return "periodical"
+    if any(w in bare for w in PUBLICATION_MARKERS) or action == "compile":
+        return "publication"
+    if _is_issuer_title(title, issuer_titles):
+        return "regulation"
+    if not bare.endswith(REGULATION_SUFFIXES) and any(w in context for w in PERIODICAL_CONTEXT):
+        return "periodical"
+    if title.startswith(EXTERNAL_PREFIXES) or re.search("(?:" + "|".join(EXTERNAL_ISSUERS) + ")$", context):
+        return "external"
+    if action in ("enact", "revise", "issue", "abolish"):
+        return "regulation"
+    return "external"
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
+    """All document mentions in reading order, nested ones included, back-references resolved."""
+    text = t.text
+    own = issuer_names(issuer) if issuer else []
+    out: list[DocumentMention] = []
+    seen: list[DocumentMention] = []     # outer mentions in order, for back-references
+    prev_outer: DocumentMention | None = None
+    for depth, start, end in _titles(text):
+        title = text[start + 1:end - 1]
+        if not title.strip():
+            continue
+        parent = None
+        if depth > 0:
+            outer = next((d for d in reversed(out) if d.span.start < start and d.span.end >= end
+                          and d.span != Span(start, end)), None)
+            parent = outer.canonical if outer else None
+        action = "cite" if depth > 0 else _action(text, start, end, prev_outer)
+        canonical = title
+        # a short back-reference (《规划纲要》, 《条例》, 《规定》) to a full title named before
+        for d in reversed(seen):
+            full = d.canonical
+            if (len(title) < len(full) and full.endswith(title[-2:]) and _is_subsequence(title, full)
+                    and len(title) <= 0.7 * len(full)):
+                canonical = full
+                break
+        ctx = _clause_before(text, start, 20)
+        group_kind = None
+        if prev_outer is not None and depth == 0 and LIST_GLUE.match(text[prev_outer.span.end:start]):
+            group_kind = prev_outer.kind if prev_outer.kind == "periodical" else None
+        alias_of = next((d for d in seen if d.canonical == canonical and canonical != title), None)
+        if alias_of is not None:
+            kind = alias_of.kind
+        else:
+            kind = _kind(title, action, ctx, own, group_kind) if depth == 0 else _nested_kind(title, own)
+        dm = DocumentMention(title=title, canonical=canonical, kind=kind, action=action,
+                             span=Span(start, end), title_span=Span(start + 1, end - 1), parent=parent)
+        out.append(dm)
+        seen.append(dm)
+        if depth == 0:
+            prev_outer = dm
+    # A title first typed from weak evidence takes the kind of its strongest mention.
+    rank = {"regulation": 3, "publication": 2, "periodical": 2, "external": 1}
+    best: dict[str, str] = {}
+    for d in out:
+        if rank[d.kind] > rank.get(best.get(d.canonical, ""), 0):
+            best[d.canonical] = d.kind
+    for d in out:
+        d.kind = best[d.canonical]
+    return out
+
+
+def _nested_kind(title: str, own: list[str]) -> str:
+    """A title nested in another (贯彻〈…〉的实施意见) is the document being implemented."""
+    return "regulation" if _is_issuer_title(title, own) else "external"
