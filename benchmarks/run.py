@@ -104,14 +104,15 @@ def child_extract_only(src: str, jobs: int | None, process: str = "") -> None:
     sys.path.insert(0, str(REPO))
     from concurrent.futures import ProcessPoolExecutor
 
-    from kg.store.build import _init_worker, _work, expand_paths
+    from kg.store.inputs import expand_paths
+    from kg.store.workers import extract_one, init_worker
 
     files = [str(f) for f in expand_paths([src])]
     t = time.perf_counter()
     chars = quads = 0
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=init_worker,
                              initargs=(_processor(process), True)) as pool:
-        for w in pool.map(_work, files, chunksize=4):
+        for w in pool.map(extract_one, files, chunksize=4):
             chars += w.chars
             quads += w.nt.count(b"\n")
     print(json.dumps({"seconds": time.perf_counter() - t, "chars": chars, "quads": quads, "reports": len(files)}))

@@ -15,7 +15,7 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
 
 
 def test_interrupted_build_leaves_no_half_written_graph(tmp_path, monkeypatch):
-    from kg.store import build as corpus
+    from kg.store import outputs
     from kg.cli import main
 
     from .conftest import REPORTS
@@ -25,7 +25,7 @@ def test_interrupted_build_leaves_no_half_written_graph(tmp_path, monkeypatch):
 
     def interrupted(graphs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(corpus, "merged_turtle", interrupted)
+    monkeypatch.setattr(outputs, "merged_turtle", interrupted)
     assert main(["build", str(REPORTS[0].parent), "--out", str(out), "--no-views", "--jobs", "1"]) == 130
     assert (out / "graph.ttl").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -1,0 +1,78 @@
+"""A build's inputs: paths → the report files, a file → its SHA-256, ``out_dir`` ↔ the build manifest.
+
+The manifest (``out_dir/manifest.json``) maps each built report's path to its sha256, report IRI,
+mtime_ns, size, warnings and chars, beside the fingerprint of the store it was built into and the
+digest of the reports the merged outputs were last written for.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterable
+
+from kg.errors import KgInputError
+from kg.fileio import atomic_write
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, directories → their ``*.txt`` files (sorted); duplicates removed."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(q for q in p.glob("*.txt") if q.is_file())
+        elif p.is_file():
+            files = [p]
+        else:
+            raise KgInputError(f"{p}: no such file or directory")
+        for f in files:
+            r = f.resolve()
+            if r not in seen:
+                seen.add(r)
+                out.append(r)
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def empty_manifest(store: str | None = None) -> dict:
+    """A manifest with no reports, for the store with fingerprint ``store``.
+
+    >>> empty_manifest()
+    {'version': 1, 'store': None, 'reports': {}, 'outputs': None}
+    """
+    return {"version": MANIFEST_VERSION, "store": store, "reports": {}, "outputs": None}
+
+
+def load_manifest(out_dir: Path) -> dict:
+    """The build manifest in ``out_dir``; an empty one when it is missing, damaged or of another version."""
+    p = Path(out_dir) / MANIFEST
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        if doc.get("version") == MANIFEST_VERSION and isinstance(doc.get("reports"), dict):
+            return doc
+    except (OSError, ValueError):
+        pass
+    return empty_manifest()
+
+
+def save_manifest(out_dir: Path, doc: dict) -> None:
+    """Write the build manifest ``doc`` into ``out_dir`` (atomically, keys sorted)."""
+    atomic_write(Path(out_dir) / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+__all__ = ["MANIFEST", "MANIFEST_VERSION", "empty_manifest", "expand_paths", "file_sha256", "load_manifest",
+           "save_manifest"]
