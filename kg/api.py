@@ -23,6 +23,7 @@ from kg.explore import stats as _stats
 from kg.explore import trace as _trace
 from kg.explore import views as _views
 from kg.explore.queries import COUNTS, for_report, resolve_query
+from kg.extract.outline import render as render_outline
 from kg.extract.pipeline import extract
 from kg.model import Extraction, ReportResult
 from kg.rdf import export as _export
@@ -31,6 +32,7 @@ from kg.rdf.report import process
 from kg.rdf.validate import validate as _validate
 from kg.store.base import GraphStore, open_graph, open_store
 from kg.store.build import CorpusResult, build_corpus
+from kg.store.inputs import expand_paths
 from kg.store.memory import MemoryStore
 from kg.store.results import ResultSet
 
@@ -50,6 +52,22 @@ def build(paths: list[str | Path] | None = None, out_dir: str | Path = DEFAULT_O
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, **options)
     with open_store(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint) as store:
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, store=store, **options)
+
+
+def report_files(paths: list[str | Path] | None = None) -> list[Path]:
+    """The report files that :func:`build` reads for ``paths`` (files or directories; default ``data/reports``)."""
+    return expand_paths(paths or [DEFAULT_REPORTS])
+
+
+def describe_outline(path: str | Path) -> str:
+    """The numbering tree of one report with the role of each level and why (what ``kg build -v`` prints)."""
+    ex = extract(path)
+    rep = ex.report
+    lines = [f"{Path(path).name}: {len(rep.sections)} sections, {len(rep.aspects())} aspects, "
+             f"{len(rep.problems())} problem categories, {len(rep.measures())} measures"]
+    lines += [f"  note: {n}" for n in rep.notes]
+    lines += ["  " + ln for ln in render_outline(rep.outline, ex.text.text).splitlines()]
+    return "\n".join(lines)
 
 
 def counts(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None) -> dict[str, int]:
@@ -131,6 +149,7 @@ def merged(results: list[ReportResult]):
     return g
 
 
-__all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts", "export",
+__all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts",
+           "describe_outline", "report_files", "export",
            "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "stats", "trace", "validate",
            "view", "write_views", "DEFAULT_OUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "VIEWS_MAX_REPORTS"]

@@ -37,6 +37,11 @@ def cmd_build(args) -> int:
         for w in res.warnings[path]:
             print(f"warning: {w}", file=sys.stderr)
     print(res.summary())
+    if args.verbose:
+        failed = {str(f.path) for f in res.failed}
+        for path in api.report_files(args.reports):
+            if str(path) not in failed:
+                print(api.describe_outline(path))
     print("  " + ", ".join(f"{k}: {n}" for k, n in api.counts(out, args.endpoint).items()))
     if not args.no_views and len(res.reports) > api.VIEWS_MAX_REPORTS:
         print(f"views: skipped for {len(res.reports)} reports (> {api.VIEWS_MAX_REPORTS}: the whole graph would not "
@@ -112,6 +117,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--views", default="visualizations", help="directory for the HTML views (default visualizations/)")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     b.add_argument("--rebuild", action="store_true", help="re-extract every report, rebuild the store")
+    b.add_argument("-v", "--verbose", action="store_true",
+                   help="print each report's outline: its numbering levels, the role chosen for each and why")
     b.add_argument("--endpoint", help="build into a SPARQL 1.1 server instead of DIR/store: its query endpoint "
                    "(an Oxigraph base URL, …/query or …/sparql; update and Graph Store URLs are guessed)")
     b.add_argument("--update-endpoint", help="the server's SPARQL Update endpoint (with --endpoint)")

@@ -76,24 +76,27 @@ class Measure:
 
 @dataclass
 class Problem:
-    """A numbered problem category (1. …) inside an aspect."""
+    """A problem category (1. … / （1）… / 问题一：…), in an aspect or directly in a section.
+    ``number`` is its place in reading order across the report; ``notation`` the marker as printed."""
 
     number: int
     label: str
     span: Span           # whole block: label and measures
     label_span: Span
     measures: list[Measure] = field(default_factory=list)
+    notation: str = ""
 
 
 @dataclass
 class Aspect:
     """（一）关于…的整改情况: a problem area the inspectors named."""
 
-    number: int
+    number: int          # place in reading order across the report
     label: str
     span: Span
     label_span: Span
     problems: list[Problem] = field(default_factory=list)
+    notation: str = ""   # the marker as printed: （一）
 
 
 @dataclass
@@ -106,6 +109,9 @@ class Section:
     title_span: Span
     aspects: list[Aspect] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)   # measures directly in the section
+    problems: list[Problem] = field(default_factory=list)   # problem categories with no aspect above them
+    notation: str = ""       # the marker as printed: 一、 / 第一部分
+    implicit: bool = False   # the body of a report with no section level (not a section of the text)
 
 
 @dataclass
@@ -129,20 +135,23 @@ class ReportMeta:
 class Report:
     meta: ReportMeta
     sections: list[Section]
+    outline: object = field(default=None, repr=False)   # the numbering tree (kg.extract.outline.Outline)
+    notes: list[str] = field(default_factory=list)      # what the reader did not find (no problem categories …)
 
     def aspects(self) -> list[Aspect]:
         return [a for s in self.sections for a in s.aspects]
 
     def problems(self) -> list[Problem]:
-        return [p for a in self.aspects() for p in a.problems]
+        """Every problem category, in reading order."""
+        out = [p for s in self.sections for p in s.problems] + [p for a in self.aspects() for p in a.problems]
+        return sorted(out, key=lambda p: p.number)
 
     def measures(self) -> list[Measure]:
         out: list[Measure] = []
         for s in self.sections:
             out.extend(s.measures)
-            for a in s.aspects:
-                for p in a.problems:
-                    out.extend(p.measures)
+        for p in self.problems():
+            out.extend(p.measures)
         return out
 
 

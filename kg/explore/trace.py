@@ -27,8 +27,8 @@ SELECT ?report ?title ?kind ?action ?line ?sentence ?measure_no ?measure_heading
   ?mention kgo:mentions ?doc ; kgo:action ?action ; kgo:inReport ?report ; kgo:evidence ?ev .
   ?ev kgo:line ?line ; kgo:sentence ?s .
   OPTIONAL { ?mention kgo:inMeasure ?m . ?m kgo:heading ?mh ; kgo:number ?measure_no .
-    OPTIONAL { ?m kgo:addresses ?p . ?p kgo:number ?problem_no ; skos:prefLabel ?pl ; skos:broader ?a .
-               ?a kgo:number ?aspect_no ; skos:prefLabel ?al }
+    OPTIONAL { ?m kgo:addresses ?p . ?p kgo:number ?problem_no ; skos:prefLabel ?pl .
+               OPTIONAL { ?p skos:broader ?a . ?a kgo:number ?aspect_no ; skos:prefLabel ?al } }
     OPTIONAL { ?m kgo:inSection ?sec . ?sec kgo:number ?section_no ; dcterms:title ?st } }
   FILTER(%(filter)s)
   %(report)s

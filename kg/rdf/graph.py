@@ -202,14 +202,18 @@ class _Builder:
         self.add(scheme, _KGO.inReport, self.R)
         self.add(self.R, _KGO.problemScheme, scheme)
         for sec in self.ex.report.sections:
-            s = self.iri("section", sec.number)
-            self.add(s, _RDF.type, _KGO.Section)
-            self.add(s, _KGO.number, lit(sec.number))
-            self.add(s, _DCTERMS.title, zh(sec.title))
-            self.add(s, _KGO.inReport, self.R)
-            self.evidence(s, sec.title_span)
+            s = None
+            if not sec.implicit:
+                s = self.iri("section", sec.number)
+                self.add(s, _RDF.type, _KGO.Section)
+                self.add(s, _KGO.number, lit(sec.number))
+                self.add(s, _DCTERMS.title, zh(sec.title))
+                self.add(s, _KGO.inReport, self.R)
+                self.evidence(s, sec.title_span)
             for m in sec.measures:
                 self.measure(m, self.iri("section", sec.number, "measure", m.number), section=s)
+            for p in sec.problems:
+                self.problem(p, scheme, None, s)
             for a in sec.aspects:
                 an = self.iri("aspect", a.number)
                 self.add(an, _RDF.type, _KGO.Aspect)
@@ -218,22 +222,32 @@ class _Builder:
                 self.add(an, _SKOS.prefLabel, zh(a.label))
                 self.add(an, _SKOS.inScheme, scheme)
                 self.add(an, _SKOS.topConceptOf, scheme)
-                self.add(an, _KGO.inSection, s)
+                if s is not None:
+                    self.add(an, _KGO.inSection, s)
                 self.add(an, _KGO.inReport, self.R)
                 self.evidence(an, a.label_span)
                 for p in a.problems:
-                    pn = self.iri("problem", p.number)
-                    self.add(pn, _RDF.type, _KGO.ProblemCategory)
-                    self.add(pn, _KGO.number, lit(p.number))
-                    self.add(pn, _SKOS.notation, lit(f"{a.number}.{p.number}"))
-                    self.add(pn, _SKOS.prefLabel, zh(p.label))
-                    self.add(pn, _SKOS.broader, an)
-                    self.add(pn, _SKOS.inScheme, scheme)
-                    self.add(pn, _KGO.inReport, self.R)
-                    self.evidence(pn, p.label_span)
-                    for m in p.measures:
-                        self.measure(m, self.iri("problem", p.number, "measure", m.number), problem=pn)
+                    self.problem(p, scheme, (an, a.number), None)
         self._measures.sort(key=lambda x: (x[0], x[1]))
+
+    def problem(self, p, scheme: str, aspect: tuple[str, int] | None, section: str | None) -> None:
+        """A problem category: under its aspect (``skos:broader``), or straight in a section or the body."""
+        pn = self.iri("problem", p.number)
+        self.add(pn, _RDF.type, _KGO.ProblemCategory)
+        self.add(pn, _KGO.number, lit(p.number))
+        self.add(pn, _SKOS.notation, lit(f"{aspect[1]}.{p.number}" if aspect else str(p.number)))
+        self.add(pn, _SKOS.prefLabel, zh(p.label))
+        if aspect is not None:
+            self.add(pn, _SKOS.broader, aspect[0])
+        else:
+            self.add(pn, _SKOS.topConceptOf, scheme)
+        if section is not None:
+            self.add(pn, _KGO.inSection, section)
+        self.add(pn, _SKOS.inScheme, scheme)
+        self.add(pn, _KGO.inReport, self.R)
+        self.evidence(pn, p.label_span)
+        for m in p.measures:
+            self.measure(m, self.iri("problem", p.number, "measure", m.number), problem=pn)
 
     def measure(self, m: Measure, node: str, section: str | None = None,
                 problem: str | None = None) -> None:

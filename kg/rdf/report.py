@@ -18,8 +18,9 @@ def process(path: str | Path) -> ReportResult:
     ex = extract(path)
     rid = report_id(path, ex.text.sha256)
     nt = to_ntriples(ex, rid)
-    warnings = [f"{Path(path).name}:{ex.text.line_of(a.span.start)}: {a.kind}: {a.text} ({a.message})"
-                for a in ex.anomalies]
+    name = Path(path).name
+    warnings = [f"{name}: {note}" for note in ex.report.notes]
+    warnings += [f"{name}:{ex.text.line_of(a.span.start)}: {a.kind}: {a.text} ({a.message})" for a in ex.anomalies]
     return ReportResult(str(path), rid, report_iri(rid), nt, ex, warnings)
 
 

@@ -346,6 +346,13 @@ def _drop(p: URIRef, node: Callable[[Graph], URIRef]):
     return f
 
 
+def _add(p: URIRef, node: Callable[[Graph], URIRef], value):
+    def f(g: Graph) -> None:
+        g.add((value, RDF.type, KGO.Aspect))
+        g.add((node(g), p, value))
+    return f
+
+
 def _set(p: URIRef, node: Callable[[Graph], URIRef], value):
     def f(g: Graph) -> None:
         g.set((node(g), p, value))
@@ -399,7 +406,8 @@ BROKEN: dict[str, tuple[Callable[[Graph], None], str]] = {
                              "kgo:inspectionStart"),
     "inspection ends before it starts": (_set(KGO.inspectionEnd, _rdf_type(KGO.Report),
                                               Literal("2020-01-01", datatype=XSD.date)), "kgo:inspection"),
-    "problem without aspect": (_drop(SKOS.broader, _rdf_type(KGO.ProblemCategory)), "skos:broader"),
+    "problem under two aspects": (_add(SKOS.broader, _rdf_type(KGO.ProblemCategory),
+                                       KGR["report/t/aspect/99"]), "skos:broader"),
     "problem without notation": (_drop(SKOS.notation, _rdf_type(KGO.ProblemCategory)), "skos:notation"),
     "entity mention of a document": (_set(KGO.mentions, _rdf_type(KGO.EntityMention),
                                           KGR["document/0123456789abcdef"]), "kgo:mentions"),
