@@ -1,7 +1,7 @@
 """Generate N synthetic rectification progress reports for benchmarks.
 
 Each report recombines parts of the real and development reports
-(``data/reports/`` and ``/work/shared/reports/``): the title and preamble of
+(``data/reports/`` and ``../shared/reports/`` beside the project): the title and preamble of
 one, section 一 of another, a random selection of problem aspects （一）（二）…
 from all of them (renumbered) as section 二, and section 三 of a third; the
 issuing unit and the persons are renamed and numbers that are not dates are
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = [REPO / "data" / "reports", Path("/work/shared/reports")]
+SOURCES = [REPO / "data" / "reports", REPO.parent / "shared" / "reports"]   # the shared reports sit beside the project
 
 TOP = re.compile(r"^[一二三四五六七八九十]+、")
 ASPECT = re.compile(r"^（[一二三四五六七八九十]+）")

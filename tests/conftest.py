@@ -10,6 +10,8 @@ from kg.model import Text
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted((ROOT / "data" / "reports").glob("*.txt"))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+#: our own development reports of the genre, each with its gold file (same stem, .json) beside it
+DEV_REPORTS = sorted((ROOT / "tests" / "data" / "dev").glob("*.txt"))
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +19,13 @@ def processed():
     """{stem: ReportResult} for every report in data/reports/."""
     from kg.api import process
     return {p.stem: process(p) for p in REPORTS}
+
+
+@pytest.fixture(scope="session")
+def processed_dev():
+    """{stem: ReportResult} for every development report in tests/data/dev/."""
+    from kg.api import process
+    return {p.stem: process(p) for p in DEV_REPORTS}
 
 
 @pytest.fixture(scope="session")
