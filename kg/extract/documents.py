@@ -4,6 +4,9 @@ Kinds: ``regulation`` (the unit's own rules), ``external`` (central regulations 
 laws), ``publication`` (books, compilations, yearbooks), ``periodical`` (newspapers,
 journals). Actions: enact revise issue enforce abolish study compile cite.
 
+A title under a negated verb (未制定《…》, 尚未修订《…》, 没有执行《…》) was not acted on: its
+action is ``cite`` and the mention is ``negated``.
+
 >>> from kg.extract.reading import read_bytes
 >>> t = read_bytes("研究制定《某某协会调研工作办法》，重温《中国共产党党组工作条例》。".encode(), "x")
 >>> [(d.title, d.kind, d.action) for d in find_documents(t, issuer="中共某某协会党组")]
@@ -12,9 +15,11 @@ journals). Actions: enact revise issue enforce abolish study compile cite.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from kg.extract.lexicon import issuer_parts
+from kg.extract.lexicon import committee_place, issuer_parts
 from kg.model import DocumentMention, Span, Text
+
 
 # Action verbs. In a chain of verbs before a title (修订完善, 研究制定, 编印下发, 建立健全) the first
 # verb is the action: 修订完善 → revise, 编印下发 → compile, 建立完善 → enact.
@@ -22,7 +27,7 @@ ACTION_VERBS: list[tuple[str, tuple[str, ...]]] = [
     ("abolish", ("废止", "废除", "撤销")),
     ("revise", ("修订", "修改", "修正", "完善")),
     ("enact", ("制定", "新建", "制订", "起草", "建立")),
-    ("compile", ("编印", "编撰", "出版", "编选", "编写", "编纂", "编制")),
+    ("compile", ("编印", "编撰", "汇编", "出版", "编选", "编写", "编纂", "编制")),
     ("issue", ("出台", "印发", "下发", "颁布", "发布", "转发")),
     ("enforce", ("执行", "落实")),
     ("study", ("学习", "重温", "研读", "研学", "传达")),
@@ -36,14 +41,24 @@ EXTERNAL_PREFIXES = ("中国共产党", "中共中央", "中华人民共和国",
 EXTERNAL_ISSUERS = ("中央", "中共中央", "国务院", "中办", "国办", "中组部", "中宣部", "中纪委", "中央纪委",
                     "教育部", "财政部", "审计署", "国家")
 PERIODICAL_SUFFIXES = ("日报", "晚报", "报", "学报", "杂志", "周刊", "月刊", "半月刊", "期刊", "画报")
-PUBLICATION_MARKERS = ("选编", "摘编", "汇编", "文集", "诗文集", "文选", "选集", "全集", "蓝皮书", "白皮书",
+PUBLICATION_MARKERS = ("选编", "摘编", "汇编", "文集", "诗文集", "文选", "选集", "全集", "选读", "蓝皮书", "白皮书",
                        "年鉴", "手册", "读本", "简史", "问答", "辞典", "词典", "教材", "之歌", "谈治国理政",
                        "学习纲要", "论述摘编", "故事", "丛书", "画册")
 REGULATION_SUFFIXES = ("条例", "规定", "办法", "细则", "准则", "意见", "制度", "规则", "方案", "清单", "职责",
                        "流程", "规程", "纲要", "计划", "决定", "通知", "法", "规划", "标准", "指引", "指南",
                        "守则", "措施", "机制", "要点")
 PERIODICAL_CONTEXT = ("刊发", "刊登", "专栏", "栏目", "发表", "报刊", "媒体", "版面", "刊物")
+# right before a title: 会刊《…》, 内刊《…》; right after it: 《…》刊发, 《…》开设…专栏
+PERIODICAL_BEFORE_RE = re.compile(r"(?:会刊|内刊|院刊|校刊|馆刊|报刊|期刊|杂志|刊物|学报)$")
+PERIODICAL_AFTER_RE = re.compile(r"^(?:上|等)?(?:刊发|刊登|刊载|发表|登载|开设|开辟|设立)")
+# words of rules: a compilation of them (汇编《某某局规章制度汇编》) is the unit's regulation
+RULE_WORDS = ("制度", "规章", "内部控制", "内控", "办法", "规定", "细则")
+# a negation before the verb of a title: 未制定, 尚未修订, 没有执行, 长期未修订 (not 未来)
+NEGATION_RE = re.compile(r"(?:未(?!来|成年)|没有|没(?!收)|不(?=执行|落实|遵守|按照))")
+# a short form defined in the text: 中国工艺美术传承人协会（以下简称中国工美协会）
+DEFINED_SHORT_RE = re.compile(r"[（(](?:以下简称|下称|简称)[“\"]?([\u4e00-\u9fff]{2,16})[”\"]?[）)]")
 LIST_GLUE = re.compile(r"^[、，,和及与以及\s]*$")
+BACK_REFERENCE_SCAN = 64     # a short form refers to one of the last titles named with its ending
 
 
 def _titles(text: str) -> list[tuple[int, int, int]]:
@@ -73,19 +88,28 @@ def _clause_before(text: str, start: int, limit: int = 40) -> str:
     return seg[cut + 1:]
 
 
-def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> str:
-    """Action on the document at [start, end) read from the verbs before it (or 执行情况 after it)."""
+def _negated(part: str) -> bool:
+    """Is the verb chain ``part`` right before a title negated (未制定, 尚未修订, 没有执行)?
+    A negation counts within the last 8 characters before the title."""
+    return NEGATION_RE.search(part[-8:]) is not None
+
+
+def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> tuple[str, bool]:
+    """Action on the document at [start, end) read from the verbs before it (or 执行情况 after it),
+    and whether the verb is negated (then the action is ``cite``)."""
     if prev is not None and LIST_GLUE.match(text[prev.span.end:start]):
-        return prev.action
+        return prev.action, prev.negated
     clause = _clause_before(text, start)
     # the verb chain right before the title: last clause part after a comma, without modifiers
     part = re.split(r"[，,]", clause)[-1]
+    if _negated(part):
+        return "cite", True
     first = _VERB_RE.search(part)
     best = _ACTION_OF[first.group(0)] if first else None
     after = text[end:end + 20]
     if re.match(r"^(?:等[\u4e00-\u9fff]{0,6})?(?:执行情况|的执行|落实情况)", after):
-        return "enforce"
-    return best or "cite"
+        return "enforce", False
+    return best or "cite", False
 
 
 def _is_issuer_title(title: str, issuer_names: list[str]) -> bool:
@@ -102,19 +126,30 @@ def issuer_names(issuer: str) -> list[str]:
     core, _ = issuer_parts(issuer)
     if core:
         names += [core, core + "党委", core + "党组"]
+    place = committee_place(issuer)
+    if place:   # 中共桐崖县委: 桐崖县委, and the county's own rules 桐崖县…
+        names += [place + "委", place]
     m = re.match(r"中国(.+?)协会$", core)
     if m:   # 中国作家协会 ↔ 中国作协
         names.append(f"中国{m.group(1)[0]}协")
     return [n for n in dict.fromkeys(names) if len(n) >= 2]
 
 
-def _kind(title: str, action: str, context: str, issuer_titles: list[str], group_kind: str | None) -> str:
+def _kind(title: str, action: str, context: str, issuer_titles: list[str], group_kind: str | None,
+          after: str = "") -> str:
     bare = re.sub(r"[（(][^）)]*[）)]$", "", title)
     if bare.endswith(PERIODICAL_SUFFIXES) and not bare.endswith(REGULATION_SUFFIXES[:-1] + ("情况通报", "通报")):
         return "periodical"
     if group_kind == "periodical":
         return "periodical"
-    if any(w in bare for w in PUBLICATION_MARKERS) or action == "compile":
+    publication = any(w in bare for w in PUBLICATION_MARKERS) or action == "compile"
+    if not publication and not bare.endswith(REGULATION_SUFFIXES) \
+            and (PERIODICAL_BEFORE_RE.search(context) or PERIODICAL_AFTER_RE.match(after)):
+        return "periodical"     # 会刊《中国工美》; 在《某某农业科学》开设专栏
+    if publication and any(w in bare for w in RULE_WORDS) and not title.startswith(EXTERNAL_PREFIXES) \
+            and (action == "compile" or _is_issuer_title(title, issuer_titles)):
+        return "regulation"     # 汇编《某某局规章制度汇编》: the unit's own rules, compiled
+    if publication:
         return "publication"
     if _is_issuer_title(title, issuer_titles):
         return "regulation"
@@ -136,8 +171,13 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
     """All document mentions in reading order, nested ones included, back-references resolved."""
     text = t.text
     own = issuer_names(issuer) if issuer else []
+    if own:
+        own += _defined_short_names(text, own)
     out: list[DocumentMention] = []
-    seen: list[DocumentMention] = []     # outer mentions in order, for back-references
+    # for back-references: the titles named so far by their last two characters, most recent last
+    # (the last BACK_REFERENCE_SCAN of them are tried), and the first mention of each title
+    by_tail: dict[str, dict[str, None]] = {}
+    first_of: dict[str, DocumentMention] = {}
     prev_outer: DocumentMention | None = None
     for depth, start, end in _titles(text):
         title = text[start + 1:end - 1]
@@ -148,28 +188,32 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
             outer = next((d for d in reversed(out) if d.span.start < start and d.span.end >= end
                           and d.span != Span(start, end)), None)
             parent = outer.canonical if outer else None
-        action = "cite" if depth > 0 else _action(text, start, end, prev_outer)
+        action, negated = ("cite", False) if depth > 0 else _action(text, start, end, prev_outer)
         canonical = title
         # a short back-reference (《规划纲要》, 《条例》, 《规定》) to a full title named before
-        for d in reversed(seen):
-            full = d.canonical
-            if (len(title) < len(full) and full.endswith(title[-2:]) and _is_subsequence(title, full)
-                    and len(title) <= 0.7 * len(full)):
+        recent = by_tail.get(title[-2:], {})
+        for full in islice(reversed(recent), BACK_REFERENCE_SCAN):
+            if len(title) < len(full) and _is_subsequence(title, full) and len(title) <= 0.7 * len(full):
                 canonical = full
                 break
         ctx = _clause_before(text, start, 20)
         group_kind = None
         if prev_outer is not None and depth == 0 and LIST_GLUE.match(text[prev_outer.span.end:start]):
             group_kind = prev_outer.kind if prev_outer.kind == "periodical" else None
-        alias_of = next((d for d in seen if d.canonical == canonical and canonical != title), None)
+        alias_of = first_of.get(canonical) if canonical != title else None
         if alias_of is not None:
             kind = alias_of.kind
         else:
-            kind = _kind(title, action, ctx, own, group_kind) if depth == 0 else _nested_kind(title, own)
+            kind = _kind(title, action, ctx, own, group_kind, text[end:end + 12]) if depth == 0 \
+                else _nested_kind(title, own)
         dm = DocumentMention(title=title, canonical=canonical, kind=kind, action=action,
-                             span=Span(start, end), title_span=Span(start + 1, end - 1), parent=parent)
+                              span=Span(start, end), title_span=Span(start + 1, end - 1), parent=parent,
+                              negated=negated)
         out.append(dm)
-        seen.append(dm)
+        first_of.setdefault(canonical, dm)
+        recent = by_tail.setdefault(canonical[-2:], {})
+        recent.pop(canonical, None)
+        recent[canonical] = None
         if depth == 0:
             prev_outer = dm
     # A title first typed from weak evidence takes the kind of its strongest mention.
@@ -180,6 +224,16 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
             best[d.canonical] = d.kind
     for d in out:
         d.kind = best[d.canonical]
+    return out
+
+
+def _defined_short_names(text: str, own: list[str]) -> list[str]:
+    """Short forms the text defines for the issuer or its body: …协会（以下简称中国工美协会）."""
+    out = []
+    for m in DEFINED_SHORT_RE.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        if any(n and before.endswith(n) for n in own):
+            out.append(m.group(1))
     return out
 
 

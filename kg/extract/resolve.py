@@ -3,7 +3,9 @@
 Generic rules (no per-report lists):
 
 * the issuer (``中共X党组`` / ``中共X委员会``) is also named ``X党组`` / ``X党委``, by an
-  abbreviation of X (``中国作协党组``), or bare (``党组``, ``部党组``, ``学校党委``);
+  abbreviation of X (``中国作协党组``), or bare (``党组``, ``部党组``, ``学校党委``); a
+  committee at a level (``中共桐崖县委``) is also ``桐崖县委`` and ``县委``, and ``县委组织部``
+  is one unit (not ``组织部`` of ``县委``);
   its body ``X`` (the ministry, association or university) is an entity of its own,
   the parent of the issuer; standard abbreviations (``中国作协`` → ``中国作家协会``,
   ``kg/lexicon/organs.txt``) and the pattern ``中国A协`` ↔ ``中国A…协会`` name the body;
@@ -23,11 +25,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.extract.lexicon import issuer_parts, organs, vocab
+from kg.extract.lexicon import committee_place, issuer_parts, organs, vocab
 from kg.extract.numerals import cn_number
 from kg.model import Entity, EntityMention
 
-INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组")
+INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组|(?:巡视|巡察)[一二三四五六七八九十\d]+组")
+ORDINAL_IN_RE = re.compile(r"第[一二三四五六七八九十\d]+")
 ISSUER_RE = re.compile(r"(中共[\u4e00-\u9fff（）]{2,30}?(?:党组|委员会|党委|党工委))(?:关于|$)")
 NORM_RE = re.compile(r"[“”‘’\"'《》\s·・]")
 DOUBLED_RES = tuple(re.compile(r"([\u4e00-\u9fff]{%d})\1" % n) for n in (4, 3, 2))
@@ -35,6 +38,8 @@ ASSOCIATION_ABBR_RE = re.compile(r"中国[\u4e00-\u9fff]{1,4}协(?!会)")
 SHORT_ASSOCIATION_RE = re.compile(r"中国[\u4e00-\u9fff]{1,3}协")
 ISSUER_TAIL_RE = re.compile(r"(党组|党委)$")
 BARE_TEAM_RE = re.compile(r"(?:中央)?(?:巡视|巡察)组")
+LEVEL_COMMITTEE_RE = re.compile(r"(?:.{0,8}[省市县区州旗])?[省市县区州旗](?:委|纪委|纪委监委|政府)")
+GROUP_RE = re.compile(r"(?:巡视|巡察|集中)整改")
 PARTY_OFFICE_RE = re.compile(r"(党组|党委)(办公室|组织部|宣传部|统战部|教师工作部|学生工作部|常委会|.{0,4}中心组)$")
 EDITION_RE = re.compile(r"第([一二三四五六七八九十百\d]+)届$")
 GRADE_RE = re.compile(r"([一二三特]等奖)(\d+|[一二两三四五六七八九十]+)?项?")
@@ -98,6 +103,7 @@ class _Context:
         self.text = text
         self.issuer = issuer or issuer_from_text(text)
         self.body, self.issuer_tail = issuer_parts(self.issuer)
+        self.place = committee_place(self.issuer)     # 中共桐崖县委 → 桐崖县: also 桐崖县委, 县委
         orgs = [x for x in mentions if x.kind == "organization"]
         self.body_alias = self._body_aliases({x.text for x in orgs})
         self.aliases_longest_first = sorted(self.body_alias, key=lambda x: (-len(x), x))
@@ -132,13 +138,15 @@ class _Context:
             issuer_local = {a for a in issuer_local if "党委" not in a} | {"党组"}
         elif self.issuer_tail in ("委员会", "党委"):
             issuer_local = {a for a in issuer_local if "党组" not in a} | {"党委", "委员会"}
+        if self.place:
+            issuer_local = {self.place + "委", self.place[-1] + "委"}
         return issuer_local
 
     def _team_and_group(self, orgs: list[EntityMention]) -> tuple[str, str]:
         """The inspection team and the 巡视整改 leading group first named in the text."""
         in_order = sorted(orgs, key=lambda x: x.span.start)
         inspector = next((undouble(x.text) for x in in_order if INSPECTOR_RE.search(x.text)), "")
-        group = next((x.text for x in in_order if x.text.endswith("领导小组") and "巡视整改" in x.text), "")
+        group = next((x.text for x in in_order if x.text.endswith("领导小组") and GROUP_RE.search(x.text)), "")
         if group:
             # the shortest full form: strip a body prefix
             group = self.strip_body(group)
@@ -195,8 +203,10 @@ def _split_unit(loc: str, prefixes: set[str], ctx: _Context) -> tuple[str, str] 
     v = vocab()
     for n in range(len(loc) - 2, 1, -1):
         a = loc[:n]
-        if a in prefixes:
+        if a in prefixes and not LEVEL_COMMITTEE_RE.fullmatch(a):     # 市委组织部 is one name
             b = loc[n:]
+            if b.startswith(("驻", "派驻")) or ORDINAL_IN_RE.search(b):
+                continue        # 第一党支部, 驻联络协调部纪检监察组: not a unit without A
             if b not in v["generic_alone"] and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()):
                 return a, b
     return None

@@ -54,7 +54,8 @@ def surnames() -> frozenset[str]:
     return frozenset((LEXICON / "surnames.txt").read_text(encoding="utf-8").split())
 
 
-ISSUER_RE = re.compile(r"(?:中共|中国共产党)?(.+?)(党组|委员会|党委|党工委|纪委)")
+ISSUER_RE = re.compile(r"(?:中共|中国共产党)?(.+?)(党组|委员会|党委|党工委|纪委|部务会)")
+LEVEL_COMMITTEE_RE = re.compile(r"(?:中共|中国共产党)(.{1,12}?[省市县区州旗])委")
 
 
 def issuer_parts(issuer: str) -> tuple[str, str]:
@@ -66,3 +67,12 @@ def issuer_parts(issuer: str) -> tuple[str, str]:
     m = ISSUER_RE.fullmatch(issuer)
     return (m.group(1), m.group(2)) if m else ("", "")
 
+
+def committee_place(issuer: str) -> str:
+    """The place of a party committee at an administrative level (中共桐崖县委 → 桐崖县), else "".
+
+    >>> committee_place("中共桐崖县委"), committee_place("中共澜川市委"), committee_place("中共某某局党组")
+    ('桐崖县', '澜川市', '')
+    """
+    m = LEVEL_COMMITTEE_RE.fullmatch(issuer)
+    return m.group(1) if m else ""
