@@ -7,19 +7,32 @@
   segmentation of the text around it, with and without the doubling, is compared; a
   legitimate reduplication (常常, 层层, 原原本本) or a doubling across two words
   (学习|习近平, 常委会|会议) costs little, a slip costs a lot (the single form reads as
-  ordinary words, the doubled one does not);
-* ``repeated_sentence``: a clause or group of clauses repeated consecutively;
-* ``web_footer``: 来源：… 发布时间 … 浏览次数 / 【打印本页】 lines of a web copy;
+  ordinary words, the doubled one does not). Doublings that the grammar makes, whatever
+  the dictionary says, are not slips either: a classifier doubled to mean "every one"
+  before a predicate (件件有落实, 人人都) or in parallel with another doubling (条条有整改、
+  件件有落实; 人人…个个…); a numeral inside a numeral (十五五, 十四五); a unit name's last
+  character that begins the next word (桐崖县|县属, 协调部|部务会);
+* ``repeated_sentence``: a whole clause or group of clauses repeated consecutively (one
+  anomaly per paragraph, found in linear time by comparing clause hashes);
+* ``web_header``: the page furniture before the text of a web copy (breadcrumb 首页 > …,
+  来源：… 发布时间：…, 字号：大 中 小), one anomaly for each block of such lines;
+* ``web_footer``: the page furniture after the text (来源：…, 责任编辑：…, 【打印本页】…), one
+  anomaly for the block;
 * ``count_mismatch``: a stated number of regulations made or revised versus the
   number of the unit's own regulations listed (when ``listed_regulations`` is given).
 
-The reading stage reports ``broken_paragraph`` and ``truncated`` anomalies.
+The reading stage reports ``broken_paragraph`` and ``truncated`` anomalies. Every check is
+linear in the text, and an anomaly quotes at most ``QUOTE_MAX`` (80) characters: a block or a
+long repeated sentence is quoted from its start (its span covers all of it).
 """
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
 from kg.extract.numerals import cn_number
+from kg.extract.reading import MARKER_RE, QUOTE_MAX, _holds_sentence, is_furniture
 from kg.extract.segment import cutter
 from kg.model import Anomaly, Report, Span, Text
 
@@ -28,6 +41,15 @@ SLIP_COST = 10.0         # log-probability gain that marks a doubling as a slip
 SLIP_COST_ALONE = 7.0    # … when the doubled character does not join two words
 SLIP_COST_WORD = 8.5     # … for a doubled word (ABAB)
 FUNCTION_CHARS = set("的了着是在和与及对把将被从向为之其而或")
+NUMERAL_CHARS = set("〇零一二三四五六七八九十百千万两")
+# Classifiers and nouns that double to mean "every one" (件件, 条条, 人人, 事事, 处处, 天天 …)
+CLASSIFIERS = set("个件条项桩人户家村事处层级天年月日时次回步样句字门代种张份笔场节课位名座")
+# … and what follows such a doubling: 件件有落实, 人人都, 事事必, 个个是, 处处见
+DISTRIBUTIVE = set("有都皆必要是见能均")
+# Last characters of unit names (桐崖县, 协调部, 常委会) that also begin words (县属, 部务会, 会议)
+UNIT_SUFFIXES = set("省市县区州盟旗乡镇村部局厅委办院校会社所司处科室组队团站")
+PARALLEL_SPAN = 12       # how far apart two doublings of a parallel construction may stand
+CONTEXT = 16             # characters either side of a doubling that ``is_slip`` reads
 
 
 def _best_logp(s: str) -> float:
@@ -55,8 +77,57 @@ def _window(text: str, start: int, end: int, size: int = 5) -> tuple[int, int]:
     return a, b
 
 
+def _numeral_run(text: str, i: int) -> bool:
+    """Is the doubled character at ``i`` a numeral inside a numeral (十五五, 二〇二二)?"""
+    return text[i] in NUMERAL_CHARS and (i > 0 and text[i - 1] in NUMERAL_CHARS
+                                         or i + 2 < len(text) and text[i + 2] in NUMERAL_CHARS)
+
+
+SENTENCE_END = set("。；！？;!?\n")
+
+
+def _parallel_doubling(text: str, i: int) -> bool:
+    """Is there another doubled character (not the same) near ``i`` in the same sentence that
+    makes a parallel construction with the one at ``i`` (条条有整改、件件有落实; 人人…个个…)?"""
+    a = i
+    while a > 0 and i - a < PARALLEL_SPAN and text[a - 1] not in SENTENCE_END:
+        a -= 1
+    b = i + 2
+    while b < len(text) and b - i - 2 < PARALLEL_SPAN and text[b] not in SENTENCE_END:
+        b += 1
+    ch = text[i]
+    after = text[i + 2] if i + 2 < len(text) else ""
+    for j in range(a, b - 1):
+        if j in (i - 1, i, i + 1) or text[j] != text[j + 1] or text[j] == ch or not _is_han(text[j]):
+            continue
+        if ch in CLASSIFIERS and text[j] in CLASSIFIERS:
+            return True
+        if after and j + 2 < len(text) and text[j + 2] == after:
+            return True
+    return False
+
+
+def _grammatical_doubling(text: str, i: int) -> bool:
+    """A doubled character that Chinese grammar makes: a classifier meaning "every one" before a
+    predicate (件件有落实) or in a parallel construction, a numeral inside a numeral (十五五)."""
+    ch = text[i]
+    if _numeral_run(text, i):
+        return True
+    if ch in CLASSIFIERS and i + 2 < len(text) and text[i + 2] in DISTRIBUTIVE:
+        return True
+    return _parallel_doubling(text, i)
+
+
 def is_slip(text: str, i: int, n: int) -> bool:
-    """Is ``text[i:i+n]`` written twice at ``i`` by mistake?"""
+    """Is ``text[i:i+n]`` written twice at ``i`` by mistake? (It reads ``CONTEXT`` characters
+    either side, and the answer for one context is remembered: a text that repeats itself costs
+    one judgement per distinct context.)"""
+    a = max(0, i - CONTEXT)
+    return _is_slip_in(text[a:i + 2 * n + CONTEXT], i - a, n)
+
+
+@lru_cache(maxsize=4096)
+def _is_slip_in(text: str, i: int, n: int) -> bool:
     unit = text[i:i + n]
     doubled = unit * 2
     # AABB reduplication: 原原本本, 认认真真
@@ -74,10 +145,14 @@ def is_slip(text: str, i: int, n: int) -> bool:
         return not left_word or gain >= SLIP_COST
     if n > 1:
         return gain >= SLIP_COST_WORD
+    if _grammatical_doubling(text, i):
+        return False
     if gain >= SLIP_COST:
         return True
-    # a character shared by two words (学习|习近平, 教师|师德) is no slip
-    left_word = any(_freq(text[k:i + 1]) >= 10 for k in range(max(a, i - 3), i))
+    # a character shared by two words (学习|习近平, 教师|师德) is no slip; a unit's name (桐崖县,
+    # 联络协调部) is often missing from the dictionary: its last character counts as a word end
+    left_word = any(_freq(text[k:i + 1]) >= 10 for k in range(max(a, i - 3), i)) \
+        or unit in UNIT_SUFFIXES and i > a and _is_han(text[i - 1])
     right_word = any(_freq(text[i + 1:e]) >= 10 for e in range(i + 3, min(b, i + 6) + 1))
     return gain >= SLIP_COST_ALONE and not (left_word and right_word)
 
@@ -108,19 +183,19 @@ def doublings(text: str) -> dict[int, list[int]]:
 
 def repeated_phrases(text: str) -> list[Anomaly]:
     out: list[Anomaly] = []
-    taken: list[Span] = []
+    taken: set[int] = set()          # offsets inside a doubling already reported
     found = doublings(text)
     for n in (4, 3, 2, 1):
         for i in found[n]:
             sp = Span(i, i + 2 * n)
-            if any(s.start < sp.end and sp.start < s.end for s in taken):
+            if any(k in taken for k in range(sp.start, sp.end)):
                 continue
             unit = text[i:i + n]
             if n > 1 and len(set(unit)) == 1:
                 continue
             if not is_slip(text, i, n):
                 continue
-            taken.append(sp)
+            taken.update(range(sp.start, sp.end))
             q = _quote_span(text, sp.start, sp.end)
             out.append(Anomaly("repeated_phrase", text[q.start:q.end], q,
                                f"“{unit}” written twice"))
@@ -134,42 +209,54 @@ CLAUSE_RE = re.compile(r"([^，。；！？,;]+)[，。；！？,;]?")
 def _longest_repeat(texts: list[str]) -> tuple[int, int, int, int] | None:
     """``(cover, i, p, k)`` of the run of ``k`` ≥ 2 consecutive copies of the ``p`` (1–4)
     clauses from ``i`` that covers most clauses (the first one on a tie); the repeated
-    clauses have at least 8 characters."""
+    clauses have at least 8 characters.
+
+    Linear in the number of clauses: clauses are compared by their hash (an interned id), and for
+    each ``p`` the length ``run[i]`` of the stretch where clause ``j`` equals clause ``j + p`` is
+    computed once from the right; ``p`` clauses from ``i`` come again ``run[i] // p`` times.
+    """
+    ids: dict[str, int] = {}
+    seq = [ids.setdefault(t, len(ids)) for t in texts]
+    nc = len(seq)
+    chars = [0]
+    for t in texts:
+        chars.append(chars[-1] + len(t))
     best = None
-    nc = len(texts)
     for p in range(1, 5):
+        run = [0] * (nc + 1)
+        for i in range(nc - p - 1, -1, -1):
+            run[i] = run[i + 1] + 1 if seq[i] == seq[i + p] else 0
         for i in range(nc - p):
-            if i + 2 * p > nc or texts[i + p] != texts[i]:
-                continue            # not even the first clause comes again
-            k = 1
-            while i + (k + 1) * p <= nc and all(texts[i + k * p + j] == texts[i + j] for j in range(p)):
-                k += 1
-            if k < 2:
-                continue
-            if sum(len(c) for c in texts[i:i + p]) < 8:
-                continue
+            if run[i] < p or chars[i + p] - chars[i] < 8:
+                continue            # the p clauses from i do not come again whole, or are too short
+            k = 1 + run[i] // p
             cover = k * p
             if best is None or cover > best[0] or (cover == best[0] and i < best[1]):
                 best = (cover, i, p, k)
     return best
 
 
+def _clip(s: str, size: int = 40) -> str:
+    return s if len(s) <= size else s[:size - 1] + "…"
+
+
 def repeated_sentences(text: str) -> list[Anomaly]:
-    """A clause (or group of clauses) repeated consecutively inside a paragraph."""
+    """A whole clause (or group of clauses) repeated consecutively inside a paragraph: one
+    anomaly per paragraph, quoting the start of the repetition (at most ``QUOTE_MAX`` characters)."""
     out: list[Anomaly] = []
     for para in PARAGRAPH_RE.finditer(text):
         texts = CLAUSE_RE.findall(text, para.start(), para.end())
         if len(set(texts)) == len(texts):
             continue                # no clause comes twice
-        clauses = [(m.start(), m.group(1)) for m in CLAUSE_RE.finditer(text, para.start(), para.end())]
         best = _longest_repeat(texts)
         if best:
+            clauses = [(m.start(), m.group(1)) for m in CLAUSE_RE.finditer(text, para.start(), para.end())]
             cover, i, p, k = best
             s = clauses[i][0]
             e = clauses[i + cover - 1][0] + len(clauses[i + cover - 1][1])
             unit = "，".join(c[1] for c in clauses[i:i + p])
-            out.append(Anomaly("repeated_sentence", text[s:e], Span(s, e),
-                               f"“{unit}” repeated {k} times"))
+            out.append(Anomaly("repeated_sentence", text[s:min(e, s + QUOTE_MAX)], Span(s, e),
+                               f"“{_clip(unit)}” repeated {k} times"))
     return out
 
 
@@ -180,23 +267,99 @@ FOOTER_RE = re.compile(r"^[ \t　]*(?:来源[:：]|发布时间[:：]|浏览次�
 FOOTER_MORE = re.compile(r"^[ \t　]*(?:审核[:：]|编辑[:：]|作者[:：]|【|上一篇|下一篇|相关链接|扫一扫)")
 
 
-def web_footer(text: str) -> list[Anomaly]:
-    """The web-page footer at the end of a copied report (one anomaly for the block)."""
-    lines = list(re.finditer(r"[^\n]*", text))
-    lines = [m for m in lines if m.group(0).strip()]
+def _lines(text: str, start: int = 0):
+    """``(start, end)`` of the lines of ``text`` from ``start`` on, first to last."""
+    n = len(text)
+    while start < n:
+        e = text.find("\n", start)
+        e = n if e < 0 else e
+        yield start, e
+        start = e + 1
+
+
+def _lines_reversed(text: str):
+    """``(start, end)`` of the lines of ``text``, last to first."""
+    end = len(text)
+    while end >= 0:
+        s = text.rfind("\n", 0, end) + 1
+        yield s, end
+        end = s - 1
+
+
+def _block_quote(text: str, s: int, e: int) -> str:
+    """A block of lines quoted on one line (runs of spaces folded to one), whole lines as long as
+    they fit in ``QUOTE_MAX`` characters (the start of the first line when it alone is longer)."""
+    lines = [re.sub(r"\s+", " ", text[a:b].strip()) for a, b in _lines(text[:e], s)]
+    q = ""
+    for line in (x for x in lines if x):
+        more = f"{q} {line}" if q else line
+        if len(more) > QUOTE_MAX:
+            break
+        q = more
+    return q or lines[0][:QUOTE_MAX]
+
+
+HEAD_LINES = 12          # the page furniture before a report is within its first lines
+HEAD_TITLE_LINES = 3     # … among which at most this many lines of title
+
+
+def web_header(text: str) -> list[Anomaly]:
+    """The page furniture before the text of a web copy (breadcrumb, 来源：… 发布时间：…, 字号):
+    one anomaly for each block of such lines before the report's text begins."""
+    out: list[Anomaly] = []
+    block: list[tuple[int, int]] = []
+    titles = 0
+
+    def close():
+        if block:
+            s, e = block[0][0], block[-1][1]
+            out.append(Anomaly("web_header", _block_quote(text, s, e), Span(s, e),
+                               "header of a web page copied with the report"))
+            block.clear()
+
+    for n, (s, e) in enumerate(_lines(text)):
+        line = text[s:e]
+        if n >= HEAD_LINES:
+            break
+        if is_furniture(line):
+            block.append((s, e))
+            continue
+        close()
+        if not line.strip():
+            continue
+        if _holds_sentence(line) or MARKER_RE.match(line) or len(line) > 60:
+            break                   # the report's text has begun
+        titles += 1
+        if titles > HEAD_TITLE_LINES:
+            break
+    close()
+    return out
+
+
+def web_footer(text: str, after: int = 0) -> list[Anomaly]:
+    """The web-page footer at the end of a copied report (one anomaly for the block), starting at
+    or after offset ``after``."""
     start = None
-    for m in reversed(lines):
-        if FOOTER_RE.match(m.group(0)) or FOOTER_MORE.match(m.group(0)):
-            start = m
+    strong = False
+    for s, e in _lines_reversed(text):
+        line = text[s:e]
+        if not line.strip():
+            continue
+        if s < after:
+            break
+        furniture = is_furniture(line) or bool(FOOTER_RE.match(line))
+        if furniture or FOOTER_MORE.match(line):
+            start = s
+            strong = strong or furniture
             continue
         break
-    if start is None or not any(FOOTER_RE.match(m.group(0)) for m in lines if m.start() >= start.start()):
+    if start is None or not strong:
         return []
-    s = start.start()
+    s = start
     while s < len(text) and text[s] in " \t　":
         s += 1
     e = len(text.rstrip())
-    return [Anomaly("web_footer", text[s:e], Span(s, e), "footer of a web page copied with the report")]
+    return [Anomaly("web_footer", _block_quote(text, s, e), Span(s, e), "footer of a web page copied with the report")]
 
 
 COUNT_RE = re.compile(
@@ -249,9 +412,16 @@ def count_mismatch(text: str, listed_regulations: int | None) -> list[Anomaly]:
 def detect(text: Text, report: Report | None = None, listed_regulations: int | None = None) -> list[Anomaly]:
     """Anomalies of the source: repeated phrases and sentences, web footer, count mismatch."""
     src = text.text
-    out = repeated_phrases(src) + repeated_sentences(src) + web_footer(src) \
-        + count_mismatch(src, listed_regulations)
-    # a repeated phrase inside a repeated sentence is the same slip
-    sents = [a.span for a in out if a.kind == "repeated_sentence"]
-    out = [a for a in out if a.kind != "repeated_phrase" or not any(a.span in s for s in sents)]
+    header = web_header(src)
+    out = header + repeated_phrases(src) + repeated_sentences(src) \
+        + web_footer(src, after=header[-1].span.end if header else 0) + count_mismatch(src, listed_regulations)
+    # a repeated phrase inside a repeated sentence is the same slip (sentence spans are disjoint)
+    sents = sorted(a.span for a in out if a.kind == "repeated_sentence")
+    starts = [s.start for s in sents]
+
+    def in_sentence(sp: Span) -> bool:
+        k = bisect.bisect_right(starts, sp.start) - 1
+        return k >= 0 and sp in sents[k]
+
+    out = [a for a in out if a.kind != "repeated_phrase" or not in_sentence(a.span)]
     return sorted(out, key=lambda a: (a.span.start, a.span.end, a.kind))

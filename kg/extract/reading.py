@@ -10,6 +10,13 @@ normalized text is a verbatim piece of one or two original lines.
 '书写和记录伟大事业、时代精神。'
 >>> t.anomalies[0].kind, t.line_of(10)
 ('broken_paragraph', 3)
+
+A report that stops mid-sentence (a page cut) or with a continuation note (（下转第3版）) is
+``truncated``: the flag is set and a ``truncated`` anomaly quotes its last clause.
+
+>>> t = read_bytes("一、总体\\n一是加强领导。二是完善制度，切实把整改成效转化为\\n".encode("utf-8"), "x.txt")
+>>> t.truncated, [a.text for a in t.anomalies]
+(True, ['切实把整改成效转化为'])
 """
 from __future__ import annotations
 
@@ -22,16 +29,48 @@ from kg.model import Anomaly, Span, Text
 
 MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly not one
 
-# Structural markers that start a new paragraph: 一、 （一） 1. （1） 一是 第一，
+# Structural markers that start a new paragraph: 一、 （一） 1. （1） 一是 第一，  (not a decimal: 18.6亿元)
 MARKER_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[\.．、]|"
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[\.．、](?!\d)|"
     r"[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、])")
 # Continuation notes printed by newspapers: （下转第3版） （转第2版） （未完待续）
 CONTINUATION_RE = re.compile(r"[（(](?:下转|转|接)第?[\d一二三四五六七八九十]+版[）)]|[（(]未完待续[）)]")
 # Lines a web page adds around the report.
 FOOTER_RE = re.compile(r"^(?:来源[:：]|发布时间[:：]|浏览次数|责任编辑[:：]|审核[:：]|【打印本页】|【关闭窗口】|【字体[:：])")
+# Page furniture of a web copy, before or after the report: a breadcrumb (首页 > … > …), key：value lines
+# of the page (来源：… 发布时间：… 浏览次数：…), font-size, print and share buttons.
+WEB_KEYS = (r"(?:信息来源|文章来源|来源|发布时间|发布日期|发文日期|更新时间|发布机构|作者|撰稿|供稿|摄影|编辑|责任编辑|"
+            r"审核|审校|校对|浏览次数|浏览量|阅读量|阅读次数|访问量|点击数|点击量|点击率|点击次数|索引号|字号|字体)")
+FURNITURE_RE = re.compile(
+    r"^[ \t　]*(?:" + WEB_KEYS + r"\s*[:：]|(?:首页|当前位置|您的位置|您现在的位置|当前所在位置)\s*[>＞»›:：/]|"
+    r"[【\[]\s*(?:打印|关闭|字号|字体|大\s*[】\]]|收藏|分享)|(?:打印本页|关闭窗口|分享到|上一篇|下一篇|相关链接|扫一扫)|"
+    r"浏览次数|字号\s*[大中小])")
+BREADCRUMB_RE = re.compile(r"^[^。，；\n]{1,30}?(?:\s*[>＞»›]\s*[^。，；>＞»›\n]{1,30}){2,}$")
 TERMINAL = "。！？!?；;：:”’）)】」』…"
 JOIN_AFTER = "，,、（(《“‘—"
+SENTENCE_STOPS = "。；;！？!?"
+QUOTE_MAX = 80           # an anomaly quotes at most this many characters
+
+
+def is_furniture(line: str) -> bool:
+    """Is the paragraph ``line`` a line a web page adds around a report (breadcrumb, 来源/发布时间 line,
+    字号, 【打印本页】…) rather than report text?"""
+    line = line.strip()
+    if not line or len(line) > 160 or "。" in line:
+        return False
+    return bool(FURNITURE_RE.match(line) or BREADCRUMB_RE.match(line))
+
+
+def _running_text(length: int, commas: int, stopped: bool) -> bool:
+    """Is a paragraph of ``length`` characters with ``commas`` commas, and a sentence stop (。；)
+    when ``stopped``, running text rather than a heading, title or signature? Headings and titles
+    are short and have at most one clause break."""
+    return stopped or commas >= 2 and length >= 40 or commas >= 1 and length >= 60
+
+
+def _holds_sentence(par: str) -> bool:
+    """Does the paragraph ``par`` hold running text (see :func:`_running_text`)?"""
+    return _running_text(len(par), par.count("，") + par.count(","), any(c in par for c in SENTENCE_STOPS))
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -62,14 +101,66 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
     raise KgInputError(f"{name}: cannot decode as UTF-8 or GB18030 (wrong encoding?)")
 
 
-def _ends_mid_sentence(par: str) -> bool:
+def _ends_mid_sentence(par: str, holds_sentence: bool | None = None) -> bool:
+    """Does the paragraph ``par`` stop in the middle of a sentence? ``holds_sentence`` is
+    ``_holds_sentence(par)`` when the caller knows it (it is kept up to date while lines are joined)."""
     if par.endswith(tuple(JOIN_AFTER)):
         return True
-    if par[-1] in TERMINAL or FOOTER_RE.match(par) or CONTINUATION_RE.search(par[-12:]):
+    if par[-1] in TERMINAL or FOOTER_RE.match(par) or is_furniture(par) or CONTINUATION_RE.search(par[-12:]):
         return False
     # Headings and titles end without punctuation but hold no full sentence; a body paragraph
     # that holds a sentence and stops without punctuation was broken by the page layout.
-    return "。" in par
+    return _holds_sentence(par) if holds_sentence is None else holds_sentence
+
+
+CLAUSE_BREAKS = "，。；！？,;!?：:、"
+
+
+def quote_end(text: str, start: int, end: int, least: int = 10) -> Span:
+    """The last clause of ``text[start:end]``, extended over the clauses before it to at least
+    ``least`` characters, and at most ``QUOTE_MAX`` characters long."""
+    lo = max(start, end - QUOTE_MAX)
+    a = lo
+    for k in range(end - 1, lo - 1, -1):
+        if text[k] in CLAUSE_BREAKS and end - (k + 1) >= least:
+            a = k + 1
+            break
+    while a < end and text[a] in CLAUSE_BREAKS:
+        a += 1
+    return Span(a, end)
+
+
+def body_end(text: str) -> tuple[int, int]:
+    """``(start, end)`` of the last paragraph of ``text`` that is not web furniture (责任编辑：…,
+    【打印本页】…); ``(0, 0)`` when there is none."""
+    end = len(text.rstrip())
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        par = text[start:end]
+        if par.strip() and not (FOOTER_RE.match(par) or is_furniture(par)):
+            return start, end
+        end = start - 1
+    return 0, 0
+
+
+# the paragraph ends with a key：value item (联系电话：…；通信地址：…办公室): a short key, a value of one clause
+KEY_VALUE_END_RE = re.compile(r"(?:^|[。；;！？!?\s])[^。；;！？!?\s，,：:]{1,8}[：:][^。；;！？!?，,]*$")
+
+
+def cut_off(text: str) -> Span | None:
+    """The last clause of the report when it stops in the middle of a sentence (a page cut); web
+    furniture at the end is skipped; a signature, date, contact line or heading is not a cut."""
+    start, end = body_end(text)
+    if end <= start:
+        return None
+    last = text[start:end]
+    if not _ends_mid_sentence(last) or CONTINUATION_RE.search(last[-12:]):
+        return None
+    if not ("\u4e00" <= last[-1] <= "\u9fff" or last[-1] in JOIN_AFTER):
+        return None             # a phone number, an address code, an e-mail, a URL
+    if KEY_VALUE_END_RE.search(last):
+        return None             # key：value (通信地址：…), not a sentence
+    return quote_end(text, start, end)
 
 
 def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
@@ -85,14 +176,19 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
     numbers: list[int] = []
     anomalies: list[Anomaly] = []
     pos = 0
-    prev = ""
+    prev = ""            # the last line of the paragraph being built (joined lines keep the state below)
+    prev_sentence = False  # does the paragraph being built hold running text? (with its length, commas, stops)
+    prev_len = prev_commas = 0
+    prev_stopped = False
     for text, lineno in pieces:
-        joined = bool(prev) and _ends_mid_sentence(prev) and not MARKER_RE.match(text) \
-            and not FOOTER_RE.match(text)
+        joined = bool(prev) and _ends_mid_sentence(prev, prev_sentence) and not MARKER_RE.match(text) \
+            and not FOOTER_RE.match(text) and not is_furniture(text)
         if out and not joined:
             out.append("\n")
             pos += 1
             prev = ""
+            prev_sentence = prev_stopped = False
+            prev_len = prev_commas = 0
         if joined:
             before = prev[-12:]
             a_start = pos - len(before)
@@ -103,18 +199,28 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
         numbers.append(lineno)
         out.append(text)
         pos += len(text)
-        prev = prev + text
+        # the state of the paragraph, kept without re-reading it (linear in the text)
+        prev = text
+        prev_len += len(text)
+        prev_commas += text.count("，") + text.count(",")
+        prev_stopped = prev_stopped or any(c in text for c in SENTENCE_STOPS)
+        prev_sentence = _running_text(prev_len, prev_commas, prev_stopped)
     normalized = "".join(out)
     truncated = False
-    for m in CONTINUATION_RE.finditer(normalized):
-        if normalized[m.end():].strip() == "":
+    _, end = body_end(normalized)
+    note = None
+    for m in CONTINUATION_RE.finditer(normalized, max(0, end - 40), end):
+        note = m
+    if note is not None and note.end() == end:
+        truncated = True
+        anomalies.append(Anomaly("truncated", note.group(0), Span(note.start(), note.end()),
+                                 "report ends with a continuation note: the rest is on another page"))
+    else:
+        cut = cut_off(normalized)
+        if cut is not None:
             truncated = True
-            anomalies.append(Anomaly("truncated", m.group(0), Span(m.start(), m.end()),
-                                     "report ends with a continuation note: the rest is on another page"))
-    for m in re.finditer(r"^.*$", normalized, re.M):
-        if FOOTER_RE.match(m.group(0)) and "来源" in m.group(0)[:3]:
-            anomalies.append(Anomaly("web_footer", m.group(0), Span(m.start(), m.end()),
-                                     "web page footer, not part of the report"))
+            anomalies.append(Anomaly("truncated", normalized[cut.start:cut.end], cut,
+                                     "report stops in the middle of a sentence: the rest of the page is missing"))
     return Text(path=name, text=normalized, line_starts=starts, line_numbers=numbers,
                 sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding,
                 truncated=truncated, anomalies=anomalies)
