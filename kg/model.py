@@ -30,7 +30,7 @@ class Span:
 @dataclass(frozen=True)
 class Anomaly:
     """A slip in the source: ``kind`` is a code such as ``repeated_phrase``,
-    ``repeated_sentence``, ``broken_paragraph``, ``truncated``, ``web_footer``,
+    ``repeated_sentence``, ``broken_paragraph``, ``truncated``, ``web_header``, ``web_footer``,
     ``count_mismatch``; ``text`` is the quoted source text (for a broken
     paragraph the two joined parts with ``|`` between them)."""
 
@@ -163,7 +163,8 @@ ACTIONS = ("enact", "revise", "issue", "enforce", "abolish", "study", "compile",
 @dataclass
 class DocumentMention:
     """One 《…》 occurrence. ``title`` is without the outer 《》; ``canonical`` is the
-    full title a short back-reference (《规划纲要》) stands for."""
+    full title a short back-reference (《规划纲要》) stands for. ``negated``: named under a negated
+    verb (未制定《…》): nothing was done to it there, its action is ``cite`` and it answers no problem."""
 
     title: str
     canonical: str
@@ -172,6 +173,7 @@ class DocumentMention:
     span: Span             # including 《》
     title_span: Span       # without 《》
     parent: str | None = None   # canonical title of the document this one is nested in
+    negated: bool = False
 
 
 ENTITY_KINDS = ("organization", "award", "activity", "person")
@@ -227,6 +229,39 @@ class Extraction:
     entities: list[Entity] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
+    corrections: list["AppliedCorrection"] = field(default_factory=list)   # the user's fixes applied (provenance)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One ``[[correction]]`` of a corrections file (``kg-corrections.toml`` beside the reports;
+    :mod:`kg.extract.corrections`). ``kind`` is ``not_organization`` (``target``: a name that is not a
+    unit), ``action`` (``target``: a document title whose mentions take ``action``; ``near``: text of
+    the sentence that picks one mention) or ``measure`` (``target``: the text a measure begins with,
+    moved under problem category ``problem``, numbered in reading order). ``report`` is the file stem of
+    the one report it applies to ("" = every report in the directory); ``index`` counts from 1 in the
+    file; ``text`` is the correction written on one line (without its note)."""
+
+    file: str
+    index: int
+    kind: str
+    target: str
+    report: str = ""
+    action: str = ""
+    near: str = ""
+    problem: int = 0
+    note: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A correction applied to one report: the spans of the mentions or the measure it changed,
+    and the names of the organisations it dropped."""
+
+    correction: Correction
+    spans: tuple[Span, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """The reading stages run in order on one report file: bytes → :class:`~kg.model.Extraction`
-(text, structure, documents, entities, figures, anomalies), with no RDF yet."""
+(text, structure, documents, entities, figures, anomalies), with no RDF yet. After resolve, the
+user's corrections in ``kg-corrections.toml`` beside the report are applied
+(:mod:`kg.extract.corrections`); one that matches nothing becomes a note of the report (a warning)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from kg.extract import documents, mentions, quality, reading, resolve, structure
+from kg.extract import corrections, documents, mentions, quality, reading, resolve, structure
 from kg.model import Extraction
 
 
@@ -18,10 +20,16 @@ def extract(path: str | Path) -> Extraction:
     docs = documents.find_documents(t, rep.meta.issuer)
     ment, figures = mentions.extract(t, rep, rep.meta.issuer)
     entities = resolve.resolve(ment, rep.meta.issuer, t.text)
-    own = len({d.canonical for d in docs if d.kind == "regulation"})
-    anomalies = list(t.anomalies) + quality.detect(t, rep, listed_regulations=own)
+    ex = Extraction(t, rep, docs, entities, figures)
+    fixes = corrections.for_report(path)
+    if fixes:
+        ex, _, unmatched = corrections.apply(ex, Path(path).stem, fixes)
+        ex.report.notes.extend(u.message for u in unmatched)
+    own = len({d.canonical for d in ex.documents if d.kind == "regulation"})
+    anomalies = list(t.anomalies) + quality.detect(t, ex.report, listed_regulations=own)
     anomalies.sort(key=lambda a: (a.span.start, a.kind))
-    return Extraction(t, rep, docs, entities, figures, anomalies)
+    ex.anomalies = anomalies
+    return ex
 
 
 __all__ = ["extract"]

@@ -289,8 +289,11 @@ class _Builder:
                 self.add(self.iri("document", digest(d.parent)), _KGO.implements, doc)
             node = self.iri("mention", f"doc-{d.span.start}-{d.span.end}")
             self.add(node, _KGO.action, lit(d.action))
+            negated = d.negated     # 未制定《…》: named, not acted on
+            if negated:
+                self.add(node, _KGO.negated, lit(True))
             problem = self.mention(node, _KGO.DocumentMention, doc, d.span)
-            if problem is not None and d.kind == "regulation":
+            if problem is not None and d.kind == "regulation" and not negated:
                 self.add(doc, _KGO.answers, problem)
 
     def entities(self) -> None:
@@ -343,6 +346,38 @@ class _Builder:
             self.add(node, _KGO.inReport, self.R)
             self.evidence(node, a.span)
 
+    def corrections(self) -> None:
+        """Provenance of the user's corrections: each one applied is a ``kgo:Correction`` (⊑ prov:Activity)
+        ``…/correction/{index}`` with its text (``kgo:text``), kind, note (``rdfs:comment``), the corrections
+        file (``prov:used``, a ``kgo:CorrectionsFile``) and what it changed (``kgo:corrects``: the measure,
+        the document mentions, or the name of the organisation it dropped as a @zh literal)."""
+        for a in self.ex.corrections:
+            c = a.correction
+            used = self.iri("corrections")
+            name = Path(c.file).name
+            self.add(used, _RDF.type, _KGO.CorrectionsFile)
+            self.add(used, _RDFS.label, zh(name) if CJK_RE.search(name) else lit(name))
+            self.add(used, _KGO.inReport, self.R)
+            node = self.iri("correction", c.index)
+            self.add(node, _RDF.type, _KGO.Correction)
+            self.add(node, _KGO.number, lit(c.index))
+            self.add(node, _KGO.correctionKind, lit(c.kind))
+            self.add(node, _KGO.text, zh(c.text) if CJK_RE.search(c.text) else lit(c.text))
+            if c.note:
+                self.add(node, _RDFS.comment, zh(c.note) if CJK_RE.search(c.note) else lit(c.note))
+            self.add(node, _PROV.used, used)
+            self.add(node, _KGO.inReport, self.R)
+            for n in a.names:
+                self.add(node, _KGO.corrects, zh(n))
+            if c.kind == "action":
+                for sp in a.spans:
+                    self.add(node, _KGO.corrects, self.iri("mention", f"doc-{sp.start}-{sp.end}"))
+            elif c.kind == "measure":
+                for sp in a.spans:
+                    hit = self.measure_at(sp)
+                    if hit:
+                        self.add(node, _KGO.corrects, hit[0])
+
 
 def _decimal(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
@@ -360,6 +395,7 @@ def to_ntriples(ex: Extraction, rid: str) -> bytes:
     b.entities()
     b.figures()
     b.anomalies()
+    b.corrections()
     return ("\n".join(sorted(b.lines)) + "\n").encode("utf-8")
 
 

@@ -4,8 +4,9 @@
 
 * expands directories to their ``*.txt`` files (sorted, not recursive; :mod:`kg.store.inputs`);
 * keeps ``out_dir/manifest.json`` (path → sha256, iri, mtime_ns, size, …); a report
-  whose size and mtime are unchanged, or whose bytes hash the same, is not
-  re-extracted; a report no longer among the inputs has its graph dropped;
+  whose size and mtime are unchanged, or whose bytes hash the same, and whose corrections
+  (``kg-corrections.toml`` beside it) are the same, is not re-extracted; a report no longer
+  among the inputs has its graph dropped;
 * extracts the changed reports in worker processes (``jobs``, default: all
   cores; :mod:`kg.store.workers`), each worker returning the report IRI, its graph as sorted
   N-Triples bytes and its warnings; results are streamed into the store as they arrive
@@ -35,7 +36,8 @@ from typing import Iterable
 
 from kg.rdf.ntriples import merged_turtle
 from kg.store.base import GraphStore, store_fingerprint
-from kg.store.inputs import empty_manifest, expand_paths, file_sha256, load_manifest, save_manifest
+from kg.store.inputs import (corrections_digest, empty_manifest, expand_paths, file_sha256, load_manifest,
+                             save_manifest)
 from kg.store.outputs import NQ_MAX_REPORTS, TTL_MAX_REPORTS, output_files, write_nquads, write_outputs, write_turtle
 from kg.store.oxigraph import Store
 from kg.store.progress import ProgressBar, progress_bar
@@ -148,6 +150,7 @@ class ChangePlan:
     extract: list[str] = field(default_factory=list)       # paths to extract (new or changed)
     failed: list[Failure] = field(default_factory=list)    # paths that cannot be read
     drop: list[str] = field(default_factory=list)          # manifest paths gone from the inputs, or unreadable
+    corrections: dict[str, str] = field(default_factory=dict)   # path → digest of its corrections (when some apply)
 
 
 def plan_changes(files: list[Path], entries: dict[str, dict], in_store: set[str]) -> ChangePlan:
@@ -158,10 +161,13 @@ def plan_changes(files: list[Path], entries: dict[str, dict], in_store: set[str]
         e = entries.get(key)
         try:
             st = f.stat()
-            same = _unchanged(f, st, e, in_store)
+            fixes = corrections_digest(f)
+            same = _unchanged(f, st, e, in_store) and e.get("corrections", "") == fixes
         except OSError as err:
             plan.failed.append(Failure(key, f"cannot read: {err.strerror or err}"))
             continue
+        if fixes:
+            plan.corrections[key] = fixes
         if not same:
             plan.extract.append(key)
             continue
@@ -194,6 +200,7 @@ class BuildRun:
     entries: dict[str, dict]                                # path → manifest entry
     in_store: set[str]                                      # report IRIs with a graph in the store
     claimed: dict[str, str] = field(default_factory=dict)   # report IRI → the path that built it
+    corrections: dict[str, str] = field(default_factory=dict)   # path → digest of its corrections (the plan's)
     batch: list[Work] = field(default_factory=list)
     writer: StoreWriter | None = None                      # while extracting: all store writes go through it
     last_save: float = 0.0                                  # time.monotonic() of the last manifest save
@@ -223,6 +230,7 @@ class BuildRun:
         self.res.unchanged.extend(plan.unchanged)
         self.res.failed.extend(plan.failed)
         self.claimed = {self.entries[k]["iri"]: k for k in plan.unchanged}
+        self.corrections = dict(plan.corrections)
 
     def remove(self, iri: str) -> None:
         """Drop the graph ``iri`` (through the writer while extracting) and record it as removed."""
@@ -273,6 +281,8 @@ class BuildRun:
         for b in done:
             self.entries[b.path] = {"sha256": b.sha256, "iri": b.iri, "mtime_ns": b.mtime_ns, "size": b.size,
                                     "warnings": b.warnings, "chars": b.chars}
+            if self.corrections.get(b.path):   # the digest planned before extraction: a later edit rebuilds
+                self.entries[b.path]["corrections"] = self.corrections[b.path]
 
     def checkpoint(self) -> None:
         """Save the manifest when the last save is more than 10 s old, so an interrupted build keeps its work."""

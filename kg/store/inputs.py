@@ -1,7 +1,8 @@
 """A build's inputs: paths → the report files, a file → its SHA-256, ``out_dir`` ↔ the build manifest.
 
 The manifest (``out_dir/manifest.json``) maps each built report's path to its sha256, report IRI,
-mtime_ns, size, warnings and chars, beside the fingerprint of the store it was built into and the
+mtime_ns, size, warnings and chars (and ``corrections``, the digest of the user's corrections that
+applied to it, when some did), beside the fingerprint of the store it was built into and the
 digest of the reports the merged outputs were last written for.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.errors import KgInputError
+from kg.extract.corrections import fingerprint
 from kg.fileio import atomic_write
 
 MANIFEST = "manifest.json"
@@ -48,6 +50,12 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def corrections_digest(path: Path) -> str:
+    """The digest of the corrections (``kg-corrections.toml`` beside the report) that apply to the report
+    at ``path``, "" when none do: a report whose digest changed is extracted again."""
+    return fingerprint(path)
+
+
 def empty_manifest(store: str | None = None) -> dict:
     """A manifest with no reports, for the store with fingerprint ``store``.
 
@@ -74,5 +82,5 @@ def save_manifest(out_dir: Path, doc: dict) -> None:
     atomic_write(Path(out_dir) / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
 
 
-__all__ = ["MANIFEST", "MANIFEST_VERSION", "empty_manifest", "expand_paths", "file_sha256", "load_manifest",
-           "save_manifest"]
+__all__ = ["MANIFEST", "MANIFEST_VERSION", "corrections_digest", "empty_manifest", "expand_paths", "file_sha256",
+           "load_manifest", "save_manifest"]
