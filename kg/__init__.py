@@ -6,10 +6,12 @@ of the API (``query``, ``trace``, ``validate``, ``stats``, ``view``, ``export``)
 Layers, lowest first (a module imports only from its own layer or lower ones):
 ``errors``, ``resources``, ``fileio``, ``model`` → ``extract`` → ``rdf`` → ``store`` → ``explore`` → ``api`` → ``cli``.
 """
-from kg.api import build, export, process, query, stats, trace, validate, view
-from kg.errors import KgError, KgInputError, KgQueryError, KgStoreError, KgViewError
-from kg.model import ReportResult
-
-__all__ = ["KgError", "KgInputError", "KgQueryError", "KgStoreError", "KgViewError", "ReportResult", "build",
-           "export", "process", "query", "stats", "trace", "validate", "view"]
+#: kg's version (also ``kg --version``); pyproject.toml's ``version`` is the same (a test compares them)
 __version__ = "0.1.0"
+
+from kg.api import build, export, process, query, stats, trace, validate, view  # noqa: E402
+from kg.errors import KgError, KgInputError, KgNotFoundError, KgQueryError, KgStoreError, KgViewError  # noqa: E402
+from kg.model import ReportResult  # noqa: E402
+
+__all__ = ["KgError", "KgInputError", "KgNotFoundError", "KgQueryError", "KgStoreError", "KgViewError",
+           "ReportResult", "build", "export", "process", "query", "stats", "trace", "validate", "view", "__version__"]

@@ -25,8 +25,13 @@ class KgQueryError(KgError, ValueError):
     """A SPARQL query or an output format that cannot be run or written (syntax error, unknown format)."""
 
 
+class KgNotFoundError(KgError, LookupError):
+    """A report id, problem category number, document title or label that the build does not have; the
+    message names what it has (CLI exit code 1)."""
+
+
 class KgViewError(KgError):
     """A view cannot be made: no entity matches, or the vendored browser assets are missing or damaged."""
 
 
-__all__ = ["KgError", "KgInputError", "KgStoreError", "KgQueryError", "KgViewError"]
+__all__ = ["KgError", "KgInputError", "KgStoreError", "KgQueryError", "KgNotFoundError", "KgViewError"]

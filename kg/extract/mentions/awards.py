@@ -1,0 +1,57 @@
+"""Tokens and text → award names.
+
+``_awards_only_tokens(text, toks)``: a token ending in 奖 (not 奖励, not a grade 一等奖) and the name left of
+it, walked as for units, as ``("award", start, end, token start, token end)``; ``_awards_regex(text,
+mask)``: a title after a verb of [award_before] (获评, 荣获 …) ending in a word of [award_suffix], as
+``EntityMention``s.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extract.lexicon import vocab
+from kg.extract.mentions.common import HAN, _is_han, _longest_first
+from kg.extract.mentions.units import _walk_left
+from kg.model import EntityMention, Span
+
+
+GRADE_RE = re.compile(r"[一二三特]等奖")
+
+
+def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]:
+    """Award names ending in a token ``…奖`` of ``toks``: ``("award", start, end, token start,
+    token end)``; the caller drops those whose token is in a title."""
+    v = vocab()
+    out = []
+    for i, t in enumerate(toks):
+        w = t[2]
+        if not w.endswith("奖") or w in v["not_awards"] or GRADE_RE.fullmatch(w):
+            continue
+        k = i
+        if w == "奖" and i and _is_han(toks[i - 1][2]) and toks[i - 1][2] not in v["boundary"]:
+            k = i - 1       # 丰收 + 奖, 进步 + 奖: the word before a bare 奖 is part of the name
+        first = min(k, _walk_left(toks, k, text, stop_at_award=True))
+        start = toks[first][0]
+        if t[1] - start < 3:
+            continue
+        out.append(("award", start, t[1], t[0], t[1]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _award_re() -> re.Pattern:
+    """A verb of [award_before] and a title ending in a word of [award_suffix] (not 奖 alone)."""
+    before = "|".join(_longest_first("award_before"))
+    suffix = "|".join(sorted((s for s in vocab()["award_suffix"] if s != "奖"), key=lambda x: (-len(x), x)))
+    # the title may be quoted (被评为“全市先进基层党组织”) and followed by its grade (…丰收奖二等奖)
+    return re.compile(rf"(?:{before})“?([{HAN}]{{2,24}}?(?:{suffix}))(?=[^{HAN}]|$|称号|[一二三特]等奖|金奖|银奖|铜奖)")
+
+
+def _awards_regex(text, mask):  # noqa: D103 (see _award_re)
+    out = []
+    for m in _award_re().finditer(text):
+        if mask.covers(m.start(1), m.end(1)):
+            continue
+        out.append(EntityMention("award", m.group(1), Span(m.start(1), m.end(1))))
+    return out

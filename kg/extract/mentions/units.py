@@ -1,0 +1,400 @@
+"""Tokens → unit and organisation names.
+
+``_organizations(text, toks)`` takes a span of text and its jieba tokens and returns
+``("organization", start, end, head start, head end)`` for every name that ends in a unit head (委员会,
+领导小组, a noun ending in 部/司/处 …): which token is a head (``_head_of_word``, ``_is_head``), the walk left
+to the name's start (``_walk_left``, which awards use too), and the checks that drop a class of units
+(各单位, 基层作协), a rank (局领导) or a verb and a class word (建设集团).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extract.lexicon import organs, vocab
+from kg.extract.mentions.common import HAN, _is_han, _longest_first, _word_index
+
+
+NOUNISH = ("n", "nt", "nz", "ns", "nr", "nrfg", "nrt", "j", "l", "i", "vn", "an", "b", "a", "g", "ng", "eng", "x?")
+STOP_FLAGS = ("p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "q", "ad", "y", "e", "o",
+              "t", "f", "zg", "mq", "df", "dg", "rr", "rz", "tg")
+
+
+@lru_cache(maxsize=None)
+def _suffix_index(section: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """Words of a vocab section that are two or more characters long, and their lengths."""
+    words = frozenset(w for w in vocab()[section] if len(w) >= 2)
+    return words, tuple(sorted({len(w) for w in words}))
+
+
+def _ends_with_any(w: str, section: str) -> bool:
+    words, lengths = _suffix_index(section)
+    return any(w[-n:] in words for n in lengths if n <= len(w))
+
+
+WORD_CACHE = 1 << 17        # bound of the per-word caches below
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _head_of_word(w: str, f: str) -> bool | None:
+    """Is a token ``(w, f)`` the last word of a unit name? ``None``: it depends on the token
+    before (a one-character unit word such as 部 after a noun)."""
+    v = vocab()
+    if len(w) == 1 and w in SINGLE_UNIT_CHARS:
+        return None
+    if not _is_han(w) or w in v["not_units"] and w not in v["unit_heads"]:
+        return w in v["unit_heads"]
+    if w in v["unit_heads"] or w in organs() or TEAM_RE.fullmatch(w):
+        return True
+    if len(w) > 2 and _ends_with_any(w, "unit_heads"):
+        return True
+    if _ends_with_any(w, "not_units"):
+        return False
+    if len(w) >= 2 and w[-1] in v["unit_suffix_chars"] and f.startswith(("n", "j", "l", "i")) \
+            and w not in v["boundary"]:
+        return True
+    return False
+
+
+# one-character unit words that end a name after a noun (财务管理 + 部, 人事 + 科, 采购 + 办)
+SINGLE_UNIT_CHARS = "部司处厅局署院科室馆站队办"
+
+
+def _is_head(tok, prev) -> bool:
+    head = _head_of_word(tok[2], tok[3])
+    if head is not None:
+        return head
+    v = vocab()
+    return prev is not None and len(prev[2]) >= 2 and _is_han(prev[2]) \
+        and (prev[3].startswith(("n", "vn", "j", "l", "a")) or prev[2] in v["name_verbs"]) \
+        and prev[2] not in v["boundary"] and prev[2] not in v["not_units"] and not _is_head_word(prev[2]) \
+        and prev[2] not in organs()
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _is_head_word(w: str) -> bool:
+    """Is ``w`` a unit word by itself (办公室, 党委 …), so that a unit character after it starts
+    another word rather than ending a name (党委 + 办 is not a unit 党委办)?"""
+    v = vocab()
+    return w in v["unit_heads"] or (len(w) >= 2 and w[-1] in v["unit_suffix_chars"] and w not in v["not_units"])
+
+
+# administrative levels: 省 市 县 区 乡 镇 start a name (县财政局, 市委组织部, 区委)
+LEVEL_CHARS = "省市县区乡镇"
+LEVEL_ORGANS = ("委", "政府", "纪委", "监委", "人大", "政协", "委员会")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _starts_level(w: str) -> bool:
+    """Does the token ``w`` open a unit name at an administrative level: a level character alone
+    (县 in 县/财政局) or a level character and a unit word (县委, 市委党校, 市图书馆)?"""
+    if not w or w[0] not in LEVEL_CHARS:
+        return False
+    if len(w) == 1:
+        return True
+    rest = w[1:]
+    return rest in LEVEL_ORGANS or rest.startswith(("委", "纪委")) or _head_of_word(rest, "n") is True
+
+
+PLACE_FLAGS = ("ns", "nr", "nrfg", "nrt", "nz")
+PROPER_FLAGS = ("ns", "nr", "nz", "nt")
+
+
+def _is_place(w: str, f: str) -> bool:
+    """May the token ``(w, f)`` come before a level name (澜川 + 市委, 桐崖县 + 财政局)?"""
+    return _is_han(w) and (f.startswith(PLACE_FLAGS) or w[-1] in LEVEL_CHARS) and w not in vocab()["boundary"]
+
+
+ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]+")
+TEAM_NUMBER_RE = re.compile(r"[一二三四五六七八九十\d]+组")
+TEAM_RE = re.compile(r"(?:巡视|巡察)[一二三四五六七八九十\d]+组")      # 巡察二组
+TEAM_WORDS = ("巡视组", "巡视小组", "巡察组", "巡视", "巡察")
+
+
+# a jieba token that glues a preposition, verb or classifier to a level or unit character
+# (对区, 对局, 会同县, 个校): the two are cut apart, a name never starts with the first
+GLUED_HEADS = ("对", "向", "与", "经", "由", "从", "在", "将", "把", "为", "同", "和", "及", "至", "会同", "列席",
+               "学习", "个", "家", "所", "各", "我", "号", "本", "该", "其")
+GLUED_TAILS = LEVEL_CHARS + "局院校厅处部委所"
+
+
+def _unglue(t):
+    """``[t]``, or the two tokens of a glued one: 对区 → 对/p + 区/n."""
+    w = t[2]
+    if len(w) >= 2 and w[-1] in GLUED_TAILS and w[:-1] in GLUED_HEADS:
+        return [(t[0], t[1] - 1, w[:-1], "p"), (t[1] - 1, t[1], w[-1], "n")]
+    return [t]
+
+
+def _merge_tokens(toks):
+    """Join 第N + 巡视组, and 驻 + unit, so that they walk as one token; cut glued tokens (对区)."""
+    out = []
+    i = 0
+    if any(len(t[2]) >= 2 and t[2][-1] in GLUED_TAILS and t[2][:-1] in GLUED_HEADS for t in toks):
+        toks = [x for t in toks for x in _unglue(t)]
+    n_toks = len(toks)
+    while i < n_toks:
+        t = toks[i]
+        w = t[2]
+        if w[0] == "第" and i + 1 < n_toks and toks[i + 1][2] in TEAM_WORDS and ORDINAL_RE.fullmatch(w):
+            n = toks[i + 1]
+            end = n[1]
+            word = w + n[2]
+            j = i + 2
+            if n[2] in ("巡视", "巡察") and j < n_toks and toks[j][2] in ("组", "小组"):
+                end, word, j = toks[j][1], word + toks[j][2], j + 1
+            elif n[2] in ("巡视", "巡察"):
+                out.append(t)
+                i += 1
+                continue
+            out.append((t[0], end, word, "n"))
+            i = j
+            continue
+        if w in ("巡视", "巡察") and i + 1 < n_toks and TEAM_NUMBER_RE.fullmatch(toks[i + 1][2]):
+            # 巡察 + 二组 → 巡察二组
+            out.append((t[0], toks[i + 1][1], w + toks[i + 1][2], "n"))
+            i += 2
+            continue
+        if w in ("纪检监察", "纪检") and i + 1 < n_toks and toks[i + 1][2] == "组":
+            out.append((t[0], toks[i + 1][1], w + "组", "n"))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+T_OK = {"青年", "少年", "老年", "中年", "少儿", "儿童"}
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _ends_name(w: str, f: str) -> bool:
+    """Does a token ``(w, f)`` end a name on its left (a boundary word, a function word, a verb …)?"""
+    v = vocab()
+    if not _is_han(w) or w in v["boundary"] or w in v["strip_prefix"]:
+        return True
+    if len(w) > 2 and _ends_with_any(w, "boundary") and w not in v["unit_heads"]:
+        return True
+    if f.startswith(STOP_FLAGS) and w not in v["unit_heads"] and w not in T_OK:
+        return True
+    if f.startswith("v") and not f.startswith("vn") and w not in v["name_verbs"] \
+            and w not in v["unit_heads"] and w not in organs():
+        return True
+    return False
+
+
+LIST_MARKER_RE = re.compile(r"[一二三四五六七八九十\d]+")
+NOTE_IN_PAREN_RE = re.compile(r"简称|下称|以下|含|下同")      # （以下简称中国工美协会）: a note, not part of a name
+
+
+def _joins_names(toks, i: int, j: int) -> bool:
+    """Is ``toks[j]`` (和 or 与) inside the unit name ending at ``toks[i]``: 住房和城乡建设局,
+    发展和改革委员会, 采购与招标中心? The word before it is a noun that does not end a unit
+    (not 宣传部和组织部), and at most four words follow it up to the unit word."""
+    if j < 1 or not 1 <= i - j <= 4:
+        return False
+    w, f = toks[j - 1][2], toks[j - 1][3]
+    v = vocab()
+    if i - j == 1 and (toks[i][2] in v["unit_heads"] or toks[i][2] in organs()):
+        return False        # 文学事业和作协: 作协 is a unit by itself
+    if toks[j][2] == "与":
+        ok_flag = f.startswith(("v", "n")) and j == i - 2
+    else:
+        ok_flag = f.startswith(("n", "vn", "j", "l")) or w in v["name_verbs"]
+    return ok_flag and len(w) >= 2 and _is_han(w) and w not in v["boundary"] and w not in v["not_units"] \
+        and not _is_head(toks[j - 1], None) and not _is_head_word(w) and not _starts_level(toks[j + 1][2])
+
+
+def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
+    """Index of the first token of the name whose last token is ``toks[i]``.
+
+    A name starts at a list marker, verb, preposition or other boundary word; a level word
+    (县, 市委) is its start unless a place name comes before it (澜川 + 市委); 驻 starts it unless
+    the organ that sends the team comes before it (市纪委监委 + 驻 + …)."""
+    v = vocab()
+    j = i - 1
+    first = i
+    n = 0
+    need_place = _starts_level(toks[i][2])
+    while j >= 0 and n < max_tokens:
+        w, f = toks[j][2], toks[j][3]
+        if toks[i][1] - toks[j][0] > max_chars:
+            break
+        if need_place:
+            if not (_is_place(w, f) or w[0] == "驻" or w == "中共"):
+                break
+            need_place = False
+        if w == "）" or w == ")":
+            # include a short parenthesis: 审核（读）委员会; not a list marker: （一）, (2)
+            k = j - 1
+            while k >= 0 and toks[k][2] not in ("（", "(") and j - k < 6:
+                k -= 1
+            if k >= 0 and toks[k][2] in ("（", "(") and k < j - 1 \
+                    and not LIST_MARKER_RE.fullmatch(text[toks[k][1]:toks[j][0]]) \
+                    and not NOTE_IN_PAREN_RE.search(text, toks[k][1], toks[j][0]):
+                first = k
+                j = k - 1
+                n += 1
+                continue
+            break
+        if w == "中共":
+            first = j
+            break
+        if w[0] == "驻" and (w == "驻" or (len(w) == 2 and w[1] in vocab()["unit_suffix_chars"])):
+            # 驻部纪检监察组; 中央纪委国家监委驻联络协调部纪检监察组
+            first = j
+            if j >= 1 and (_is_head(toks[j - 1], toks[j - 2] if j >= 2 else None) or toks[j - 1][2] in organs()):
+                j -= 1
+                n += 1
+                continue
+            break
+        if ORDINAL_RE.fullmatch(w):
+            # an ordinal inside a name: 市第一人民医院, 教工第一党支部
+            first = j
+            j -= 1
+            n += 1
+            continue
+        if w in ("和", "与") and _joins_names(toks, i, j):
+            first = j
+            j -= 1
+            continue
+        if len(w) == 1 and w in LEVEL_CHARS:
+            first = j
+            need_place = True
+            j -= 1
+            n += 1
+            continue
+        if _ends_name(w, f):
+            break
+        if _starts_level(w):
+            need_place = True
+        if stop_at_award and (w.endswith("奖") or w in v["not_awards"]):
+            break
+        first = j
+        j -= 1
+        n += 1
+    return first
+
+
+UNIT_NAME_RE = re.compile(rf"[{HAN}（）()]+")
+
+
+def _strip_prefix(text: str, start: int, end: int) -> int:
+    """Start of ``text[start:end]`` without leading demonstratives (该, 本, 上述 …)."""
+    prefixes = _longest_first("strip_prefix")
+    name = text[start:end]
+    while True:
+        for p in prefixes:
+            if name.startswith(p) and len(name) > len(p) + 1:
+                start += len(p)
+                name = text[start:end]
+                break
+        else:
+            return start
+
+
+def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
+    """Unit names ending in the tokens ``toks`` of ``text``: ``("organization", start, end,
+    head start, head end)``; the caller drops those whose head is in a title or quote."""
+    v = vocab()
+    role_next = v["role_next"]
+    out = []
+    toks = _merge_tokens(toks)
+    heads = [_is_head(t, toks[k - 1] if k else None) for k, t in enumerate(toks)]
+    last = len(toks) - 1
+    for i, t in enumerate(toks):
+        if not heads[i]:
+            continue
+        if i < last:
+            nxt = toks[i + 1][2]
+            if heads[i + 1] and nxt not in role_next:
+                continue          # the name goes on: 领导小组 + 办公室
+            if nxt in role_next or nxt.startswith(("书记", "副书记")):
+                continue
+        if t[2] in organs():
+            # an organ of the table is a whole name, at a level when one comes before it (市 + 国资委)
+            first = _walk_left(toks, i, text) if i and len(toks[i - 1][2]) == 1 \
+                and toks[i - 1][2] in LEVEL_CHARS else i
+        else:
+            first = _walk_left(toks, i, text)
+        end = t[1]
+        if first and toks[first - 1][2] in v["class_before"] and not toks[first][3].startswith(PROPER_FLAGS):
+            continue              # 各单位, 有关部门, 所属企业党委: a class of units (not 所属中国工美…公司)
+        if 1 < first and i < last and toks[first - 1][2] in ("（", "(") and toks[i + 1][2] in ("）", ")") \
+                and heads[first - 2]:
+            continue              # 部门党组（党委）: the other form of the unit before
+        start = _strip_prefix(text, toks[first][0], end)
+        name = text[start:end]
+        if len(name) < 2 or name in v["generic_alone"] or name in v["not_units"] and name not in v["unit_heads"]:
+            continue
+        if _is_class_name(name) or not _single_unit_ok(toks, i, first):
+            continue
+        if not UNIT_NAME_RE.fullmatch(name):
+            continue
+        out.append(("organization", start, end, t[0], t[1]))
+        paren = _second_name(toks, i, heads)
+        if paren is not None:
+            # 中央党校（国家行政学院）: one unit with its second name in brackets
+            out.append(("organization", start, paren, t[0], t[1]))
+    return out
+
+
+NOT_AFTER_SINGLE_UNIT = ("领导", "领导班子", "班子", "干部", "处级", "科级", "局级", "级")
+
+
+def _single_unit_ok(toks, i: int, first: int) -> bool:
+    """Does a name ending in a one-character unit word (局, 办 …) or made of a verb and a class
+    word hold up? Not 局 + 领导/处级 (局领导, 局处级: a rank), not 办 + a noun (经商办企业: a verb),
+    not 驻 + one character alone (驻厅), not a verb before a class word (建设集团, 联系研究所)."""
+    w = toks[i][2]
+    nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+    if len(w) == 1 and w in SINGLE_UNIT_CHARS:
+        if nxt.startswith(NOT_AFTER_SINGLE_UNIT):
+            return False
+        if w == "办" and i + 1 < len(toks) and toks[i + 1][3].startswith("n"):
+            return False
+    v = vocab()
+    if first == i - 1:
+        prev = toks[first][2]
+        if w in v["generic_alone"] and w not in v["unit_heads"] | {"委员会"} or w in CLASS_OBJECTS or w in TASK_GROUPS:
+            if prev in v["name_verbs"] and prev not in ("纪检", "监察", "巡视", "巡察"):
+                return False
+    if first == i and w[0] == "驻" and len(w) == 2:
+        return False
+    return True
+
+
+# groups named by their task alone (整改工作小组): every unit sets one up, none is a body
+TASK_GROUPS = ("工作小组", "工作组", "专项工作组", "小组", "专班")
+# class words that a verb takes as its object: 建设集团, 保障集团公司, 联系研究所
+CLASS_OBJECTS = ("集团", "集团公司", "公司", "研究所", "研究院", "中心", "大学", "学院", "单位", "企业")
+
+
+def _second_name(toks, i: int, heads: list[bool]) -> int | None:
+    """End of ``（Y）`` right after the unit word ``toks[i]`` when Y is a unit name of its own
+    (a short bracket of Han words ending in a unit word), else None."""
+    if i + 2 >= len(toks) or toks[i + 1][2] not in ("（", "(") or _ends_name(toks[i + 2][2], toks[i + 2][3]):
+        return None
+    for k in range(i + 2, min(i + 8, len(toks))):
+        w = toks[k][2]
+        if w in ("）", ")"):
+            return toks[k][1] if k > i + 2 and heads[k - 1] else None
+        if not _is_han(w) or NOTE_IN_PAREN_RE.match(w):
+            return None
+    return None
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _is_class_name(name: str) -> bool:
+    """Does a unit name name a class of units (基层作协, 地方协会, 乡镇党委, 直属单位纪委,
+    全国省级作协), not one body? It starts with a word of [class_modifiers], after 全国/全省 …"""
+    v = vocab()
+    if name.startswith(("全国", "全省", "全市", "全县", "全区")) and _ends_with_any_prefix(name[2:], "class_modifiers"):
+        return True
+    return _ends_with_any_prefix(name, "class_modifiers") and name not in v["unit_heads"]
+
+
+def _ends_with_any_prefix(name: str, section: str) -> bool:
+    """Does ``name`` start with a word of a vocab section (and go on after it)?"""
+    words, lengths = _word_index(section)
+    return any(name[:n] in words for n in lengths if n < len(name))
