@@ -59,13 +59,20 @@ NEGATION_RE = re.compile(r"(?:未(?!来|成年)|没有|没(?!收)|不(?=执行|�
 DEFINED_SHORT_RE = re.compile(r"[（(](?:以下简称|下称|简称)[“\"]?([\u4e00-\u9fff]{2,16})[”\"]?[）)]")
 LIST_GLUE = re.compile(r"^[、，,和及与以及\s]*$")
 BACK_REFERENCE_SCAN = 64     # a short form refers to one of the last titles named with its ending
+TITLE_MAX = 100              # a document title is at most this long (the longest seen: 40 characters)
+_BRACKET_RE = re.compile("[《〈》〉\n]")
 
 
-def _titles(text: str) -> list[tuple[int, int, int]]:
-    """(depth, start, end) of every 《…》 and nested 〈…〉/《…》, ``end`` after the closing bracket."""
-    out: list[tuple[int, int, int]] = []
+def _titles(text: str) -> list[tuple[int, int, int, int]]:
+    """(depth, start, end, parent) of every 《…》 and nested 〈…〉/《…》 whose title is at most
+    ``TITLE_MAX`` characters long, ``end`` after the closing bracket, ``parent`` the start of the
+    title around it (-1 when none); ``depth`` counts the titles around it. A longer pair of brackets
+    is no title (the titles inside it are then top-level). Linear in the text (and n·log n to sort):
+    the titles around a title are at most ``TITLE_MAX`` // 2 deep."""
+    pairs: list[tuple[int, int, int]] = []      # start, end, start of the bracket around it (-1)
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
+    for m in _BRACKET_RE.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in "《〈":
             if ch == "〈" and not stack:
                 continue    # a lone 〈 outside 《》 is not a title here
@@ -75,10 +82,19 @@ def _titles(text: str) -> list[tuple[int, int, int]]:
             if (opener == "《") != (ch == "》"):
                 stack.clear()
                 continue
-            out.append((len(stack), start, i + 1))
+            if i - start - 1 <= TITLE_MAX:
+                pairs.append((start, i + 1, stack[-1][1] if stack else -1))
         elif ch == "\n":
             stack.clear()
-    return sorted(out, key=lambda x: x[1])
+    pairs.sort()
+    depth: dict[int, int] = {}
+    out: list[tuple[int, int, int, int]] = []
+    for start, end, around in pairs:
+        # the bracket around a title is a title too unless it is too long (then so is every one around it)
+        parent = around if around in depth else -1
+        depth[start] = depth[parent] + 1 if parent >= 0 else 0
+        out.append((depth[start], start, end, parent))
+    return out
 
 
 def _clause_before(text: str, start: int, limit: int = 40) -> str:
@@ -179,15 +195,12 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
     by_tail: dict[str, dict[str, None]] = {}
     first_of: dict[str, DocumentMention] = {}
     prev_outer: DocumentMention | None = None
-    for depth, start, end in _titles(text):
+    canonical_at: dict[int, str] = {}      # start of a title → its canonical title
+    for depth, start, end, around in _titles(text):
         title = text[start + 1:end - 1]
         if not title.strip():
             continue
-        parent = None
-        if depth > 0:
-            outer = next((d for d in reversed(out) if d.span.start < start and d.span.end >= end
-                          and d.span != Span(start, end)), None)
-            parent = outer.canonical if outer else None
+        parent = canonical_at.get(around) if depth > 0 else None
         action, negated = ("cite", False) if depth > 0 else _action(text, start, end, prev_outer)
         canonical = title
         # a short back-reference (《规划纲要》, 《条例》, 《规定》) to a full title named before
@@ -210,6 +223,7 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
                               span=Span(start, end), title_span=Span(start + 1, end - 1), parent=parent,
                               negated=negated)
         out.append(dm)
+        canonical_at[start] = canonical
         first_of.setdefault(canonical, dm)
         recent = by_tail.setdefault(canonical[-2:], {})
         recent.pop(canonical, None)

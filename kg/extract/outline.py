@@ -25,11 +25,14 @@ before a marker (整改情况：一是…) is recorded on the node, not taken fo
 
 :func:`assign_roles` then gives each item its role from what it contains and where it sits, not from its
 marker: an item's *typical height* is the number of levels its children usually span (one measure's own
-①②③ does not count). Problem categories span two levels (their measures below them), aspects three;
-the top items are sections when they span four levels, or when the ones before and after the items that
-hold problem categories hold only measures (整改工作的组织, 下一步). An aspect that holds only measures and
-reads as a problem (不够, 不到位, 薄弱, …问题 — not 加强, 完善, …) names a single problem itself. Every
-decision carries its reason, so that ``kg build -v`` can show it.
+①②③ does not count, nor do the lists of several measures that each lead with an action: 开展警示教育：①…).
+Problem categories span two levels (their measures below them), aspects three; a numbered paragraph that
+holds nothing but a problem's title (1.财务管理存在漏洞。…) is a problem category whose measures are not
+numbered, and spans two levels too. The top items are sections when they span four levels, or when the
+ones before and after the items that hold problem categories hold only measures and do not read as
+problems (整改工作的组织, 下一步). An aspect that holds only measures and reads as a problem (不够, 不到位,
+薄弱, …问题 — not 加强, 完善, …) names a single problem itself. Every decision carries its reason, so that
+``kg build -v`` can show it.
 
 >>> from kg.extract.reading import read_bytes
 >>> t = read_bytes("一、整改工作\\n二、问题整改\\n（一）学习不够深入的问题\\n1.理论学习不够深入。一是加强学习；二是完善制度。\\n"
@@ -319,7 +322,7 @@ def _extents(o: Outline, text: str) -> None:
     for j in open_:
         o.nodes[j].end = _trim(text, o.nodes[j].start, body_end)
     for n in o.nodes:
-        n.head_end = _heading_end(text, n, o.paras[n.para][1])
+        n.head_end = _heading_end(text, n, o.paras[n.para][1], o)
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -331,8 +334,11 @@ def _trim(text: str, start: int, end: int) -> int:
 _HEAD_STOP = re.compile(r"[。！？!?]")
 
 
-def _heading_end(text: str, n: Node, para_end: int) -> int:
+def _heading_end(text: str, n: Node, para_end: int, o: Outline) -> int:
+    """The end of the first sentence of the item, or of the words before its inline list (…不够深入：一是…)."""
     stop = min(n.end if n.end > n.start else para_end, para_end)
+    if n.children and o.nodes[n.children[0]].inline and o.nodes[n.children[0]].para == n.para:
+        stop = min(stop, o.nodes[n.children[0]].marker_start)
     m = _HEAD_STOP.search(text, n.start, stop)
     end = m.start() if m else stop
     while end > n.start and text[end - 1] in "，,、：:；; ":
@@ -351,16 +357,51 @@ def problem_like(h: str) -> bool:
     return bool(PROBLEM_WORDS.search(h)) and not ACTION_START.match(h)
 
 
-def typical_heights(o: Outline) -> list[int]:
+def problem_title(h: str) -> bool:
+    """A heading that is the title of a problem (…不够深入, …存在薄弱环节, 关于“…”问题的整改; 制度执行不严格，
+    监督不够有力): it reads as a problem, is short, and each of its clauses ends in a problem — not a
+    measure's sentence that mentions one (对上轮巡察反馈的21个问题开展“回头看”, 巡察指出，…把关不严)."""
+    if len(h) > 40 or re.search(r"[；;。]", h) or not problem_like(h):
+        return False
+    core = re.sub(r"的?(?:整改(?:落实)?|落实)(?:情况)?$", "", h)
+    core = re.sub(r"(?:反馈|发现|指出|交办|移交)的?问题", "", core)     # 巡视反馈问题整改落实情况: a section
+    return all(PROBLEM_WORDS.search(c[-6:]) for c in re.split(r"[，,]", core))
+
+
+def action_like(h: str) -> bool:
+    """A heading that names an action (加强…, 开展…, 深化…) and no problem."""
+    return bool(ACTION_START.match(h)) and not PROBLEM_WORDS.search(h)
+
+
+def own_list(o: Outline, text: str, k: int) -> bool:
+    """Does item ``k`` hold only an inline list whose lead words name an action (开展警示教育：①…；②…)?
+    Among siblings that hold nothing, such an item is a measure that carries a list of its own."""
+    n = o.nodes[k]
+    if not n.children or not all(o.nodes[c].inline for c in n.children):
+        return False
+    return action_like(heading(o, text, k))
+
+
+def typical_heights(o: Outline, text: str | None = None) -> list[int]:
     """How many levels each item usually spans: a leaf 1; else 1 + the height most of its children have
-    (the larger on a tie), so that one measure's own ①②③ does not lift its problem category a level."""
+    (the larger on a tie), so that one measure's own ①②③ does not lift its problem category a level.
+    With ``text``, the lists of measures that carry one of their own span no level however many of the
+    measures carry one: children that hold nothing beside children that hold only an inline list led by
+    an action (:func:`own_list`) are measures, not problem categories without measures beside ones with;
+    and a numbered paragraph that holds nothing but a problem's title (:func:`problem_title`) is a problem
+    category whose measures are not numbered (its text after the heading): it spans two levels."""
     th = [1] * len(o.nodes)
     for k in range(len(o.nodes) - 1, -1, -1):        # children come after their parent
         kids = o.nodes[k].children
+        if not kids and text is not None and not o.nodes[k].inline and problem_title(heading(o, text, k)):
+            th[k] = 2
         if kids:
+            heights = [th[c] for c in kids]
+            if text is not None and 1 in heights:
+                heights = [1 if own_list(o, text, c) else h for c, h in zip(kids, heights)]
             counts: dict[int, int] = {}
-            for c in kids:
-                counts[th[c]] = counts.get(th[c], 0) + 1
+            for h in heights:
+                counts[h] = counts.get(h, 0) + 1
             th[k] = 1 + max(counts, key=lambda h: (counts[h], h))
     return th
 
@@ -371,7 +412,7 @@ def assign_roles(o: Outline, text: str) -> None:
     Problem categories are the items that usually span two levels (their measures below them); aspects
     span three; sections are the top items of the body when one of them holds the problem categories and
     the others do not (整改工作的组织, 下一步), or when they span four levels."""
-    th = typical_heights(o)
+    th = typical_heights(o, text)
     roots = [k for k in o.roots() if not o.nodes[k].inline]
     if not roots:
         o.notes.append("no numbered paragraph at the top of the body")
@@ -382,7 +423,10 @@ def assign_roles(o: Outline, text: str) -> None:
     top_h = max(th[k] for k in tops)
     tall = [k for k in tops if th[k] == top_h]
     others = [k for k in tops if th[k] < top_h]
-    outside = bool(others) and all(k < tall[0] or k > tall[-1] for k in others)
+    # sections of measures around the ones that hold problem categories (整改工作的组织 … 下一步), not
+    # aspects that each name a single problem (一、理论学习不够深入。一是…)
+    outside = bool(others) and all(k < tall[0] or k > tall[-1] for k in others) \
+        and not any(problem_title(heading(o, text, k)) for k in others)
     if top_h >= 4 or (top_h == 3 and outside):
         why = ("the top items span four levels" if top_h >= 4 else
                "the top items before and after the ones that hold problem categories hold only measures")
@@ -422,9 +466,12 @@ def _measures_of(o: Outline, k: int) -> None:
 
 
 def _problem(o: Outline, k: int, why: str) -> None:
+    if not o.nodes[k].children:
+        why += " (no numbered measures: the text after its heading is one)"
     _set(o, k, "problem", why)
     for c in o.nodes[k].children:
-        _set(o, c, "measure", "an item under a problem category")
+        _set(o, c, "measure", "an item under a problem category"
+             + (" (with a list of its own)" if o.nodes[c].children else ""))
 
 
 def _below_section(o: Outline, text: str, th: list[int], k: int) -> None:

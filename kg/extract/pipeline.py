@@ -17,6 +17,7 @@ def extract(path: str | Path) -> Extraction:
     """
     t = reading.read(path)
     rep = structure.parse(t)
+    rep.notes[:0] = t.notes          # what the source reader could not render (e.g. Word list numbering)
     docs = documents.find_documents(t, rep.meta.issuer)
     ment, figures = mentions.extract(t, rep, rep.meta.issuer)
     entities = resolve.resolve(ment, rep.meta.issuer, t.text)

@@ -77,12 +77,24 @@ def _aspect_label(text: str, span: Span) -> Span:
     return Span(span.start + m.start(1), span.start + m.end(1))
 
 
+# a paragraph that states the problem (反馈问题：…), not what was done about it
+STATEMENT_RE = re.compile(r"\s*(?:反馈问题|存在问题|问题表现|具体表现|主要表现)[:：]")
+MEASURE_LABEL_RE = re.compile(r"(?:整改(?:情况|措施|落实情况)|主要措施)[:：]")
+
+
 def _whole_measure(text: str, span: Span) -> list[Measure]:
-    """A problem category whose measures carry no markers: its body is one measure."""
-    body = span.text(text)
-    lead = len(body) - len(body.lstrip())
-    m = re.match(r"(?:整改(?:情况|措施|落实情况)[:：])", body[lead:])
-    start = span.start + lead + (m.end() if m else 0)
+    """A problem category whose measures carry no markers: its body is one measure, after the paragraphs
+    that state the problem (反馈问题：…) and a label (整改情况：)."""
+    start = span.start
+    while STATEMENT_RE.match(text, start, span.end):
+        nl = text.find("\n", start, span.end)
+        nl = span.end if nl == -1 else nl
+        label = MEASURE_LABEL_RE.search(text, start, nl)      # 反馈问题：…。整改情况：…
+        start = label.start() if label else min(nl + 1, span.end)
+    while start < span.end and text[start].isspace():
+        start += 1
+    m = MEASURE_LABEL_RE.match(text, start, span.end)
+    start = m.end() if m else start
     if start >= span.end or not text[start:span.end].strip():
         return []
     full = _strip_end(text, Span(start, span.end))
