@@ -45,7 +45,14 @@ class Text:
     """Normalized text of one report with a map back to the original lines.
 
     ``line_starts[i]`` is the offset in ``text`` where normalized line ``i`` begins
-    and ``line_numbers[i]`` the 1-based line of the original file it came from.
+    and ``line_numbers[i]`` the 1-based line of the original file it came from (for a web page, Word file
+    or PDF: of the text extracted from it, one paragraph a line).
+
+    What the file says about itself (:mod:`kg.extract.sources`): ``source_format`` (``txt``, ``html``,
+    ``mhtml``, ``docx``, ``pdf``), the page's ``source_url`` and ``published`` date (ISO), ``pages`` the
+    offset in ``text`` where each page of a PDF begins (page 1 at 0; empty for other formats), and
+    ``notes``, what the reader could not render (one line each, e.g. list numbering in a format it
+    does not know).
     """
 
     path: str
@@ -56,11 +63,22 @@ class Text:
     encoding: str
     truncated: bool = False
     anomalies: list[Anomaly] = field(default_factory=list)
+    source_format: str = "txt"
+    source_url: str = ""
+    published: str = ""
+    pages: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def line_of(self, offset: int) -> int:
         """Original 1-based line number of the character at ``offset``."""
         i = bisect.bisect_right(self.line_starts, offset) - 1
         return self.line_numbers[max(i, 0)]
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page of the character at ``offset``; None when the source has no pages."""
+        if not self.pages:
+            return None
+        return max(bisect.bisect_right(self.pages, offset), 1)
 
 
 @dataclass

@@ -21,10 +21,13 @@ A report that stops mid-sentence (a page cut) or with a continuation note (（�
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from kg.errors import KgInputError
+from kg.extract import sources
 from kg.model import Anomaly, Span, Text
 
 MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly not one
@@ -73,6 +76,10 @@ def _holds_sentence(par: str) -> bool:
     return _running_text(len(par), par.count("，") + par.count(","), any(c in par for c in SENTENCE_STOPS))
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
     """Decode report bytes: UTF-8 (with or without BOM), else GB18030 (covers GBK/GB2312).
 
@@ -90,11 +97,11 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         # GB18030 decodes almost anything; accept it only when the result looks like Chinese text.
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+        controls = len(_CONTROL_RE.findall(text))
         if controls > len(text) // 100:
             raise KgInputError(f"{name}: binary file (control characters), not a text report")
         if enc == "gb18030":
-            cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+            cjk = len(_CJK_RE.findall(text))
             if cjk < len(text.strip()) // 4:
                 break
         return text, ("utf-8" if enc == "utf-8-sig" else enc)
@@ -226,15 +233,55 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
                 truncated=truncated, anomalies=anomalies)
 
 
-def read(path: str | Path) -> Text:
-    """Read and normalize a report file; :class:`KgInputError` names the file and the problem."""
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(p: Path, mode: int) -> KgInputError:
+    kind = next((k for test, k in _FILE_KINDS if test(mode)), "not a regular file")
+    if stat.S_ISDIR(mode):
+        return KgInputError(f"{p}: is a directory, not a report")
+    return KgInputError(f"{p}: is {kind}, not a regular file; kg reads reports only from regular files")
+
+
+def read_file_bytes(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of the report file ``path``, read safely whatever the path names: only a regular file
+    is read (a directory, named pipe, socket or device is refused at once, never waited on), its size is
+    checked before anything is read (a huge or sparse file is refused without reading it), and at most
+    ``limit`` (default ``MAX_BYTES``) bytes are read (a file that grows past it meanwhile is refused).
+    :class:`KgInputError` names the file and the problem."""
     p = Path(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
-        raw = p.read_bytes()
+        st = os.stat(p)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(p, st.st_mode)
+        if st.st_size > limit:
+            raise KgInputError(f"{p}: {st.st_size} bytes is too large for a report (limit {limit})")
+        # O_NONBLOCK: should the path have become a pipe since the stat, opening it does not wait for a writer
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise _not_regular(p, st.st_mode)
+            raw = fh.read(limit + 1)
     except FileNotFoundError:
         raise KgInputError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise KgInputError(f"{p}: is a directory, not a report") from None
     except OSError as e:
-        raise KgInputError(f"{p}: cannot read ({e.strerror})") from None
-    return read_bytes(raw, str(p))
+        raise KgInputError(f"{p}: cannot read ({e.strerror or e})") from None
+    if len(raw) > limit:
+        raise KgInputError(f"{p}: more than {limit} bytes is too large for a report (limit {limit})")
+    return raw
+
+
+def read(path: str | Path) -> Text:
+    """Read and normalize a report file of any supported format (:mod:`kg.extract.sources`: text, web page,
+    Word, PDF); :class:`KgInputError` names the file and the problem."""
+    p = Path(path)
+    raw = read_file_bytes(p)
+    src = sources.extract(raw, p)      # a web page, Word file or PDF → its text (None: plain text as it is)
+    t = read_bytes(raw if src.text is None else src.text.encode("utf-8"), str(p))
+    return sources.attach(t, src, raw)
