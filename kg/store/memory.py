@@ -6,9 +6,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import KgQueryError
+from kg.errors import KgError, KgQueryError
 from kg.rdf.vocab import with_prefixes
-from kg.store.results import ResultSet
+from kg.store.guard import check
+from kg.store.results import QueryResult, from_rdflib
 
 
 class MemoryStore:
@@ -31,11 +32,17 @@ class MemoryStore:
     def __exit__(self, *exc):
         self.close()
 
-    def query(self, sparql: str) -> ResultSet:
+    def query(self, sparql: str, *, max_rows: int | None = None, allow_service: bool = False,
+              timeout: float | None = None) -> QueryResult:
+        """Run a query (checked first: :func:`kg.store.guard.check`), the answer read row by row and cut
+        after ``max_rows`` rows; ``timeout`` is checked between rows."""
+        star = check(sparql, allow_service).star
         try:
-            return ResultSet.from_rdflib(self._g.query(with_prefixes(sparql)))
+            return from_rdflib(self._g.query(with_prefixes(sparql)), max_rows, timeout, star_of=sparql if star else None)
+        except KgError:
+            raise
         except Exception as e:   # rdflib raises pyparsing's ParseException and others on bad SPARQL
-            raise KgQueryError(f"invalid SPARQL: {e}") from e
+            raise KgQueryError(f"invalid SPARQL: {' '.join(str(e).split())}") from e
 
     def graph(self) -> Graph:
         return self._g

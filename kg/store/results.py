@@ -12,12 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from kg.errors import KgQueryError
 from kg.rdf.vocab import RDF_LANGSTRING, XSD_STRING
+from kg.store.guard import timeout_message
 
 
 @dataclass
@@ -57,10 +63,12 @@ class ResultSet:
 
     def to_table(self, max_width: int = 60) -> str:
         cells = [[_clip(_short(r[v]) if v in r else "", max_width) for v in self.vars] for r in self.rows]
-        widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(self.vars)]
+        cws = [[width(c) for c in row] for row in cells]
+        widths = [max([width(v)] + [cw[i] for cw in cws]) for i, v in enumerate(self.vars)]
         lines = ["  ".join(pad(v, w) for v, w in zip(self.vars, widths)).rstrip(),
                  "  ".join("-" * w for w in widths)]
-        lines += ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines += ["  ".join(c + " " * (w - n) for c, n, w in zip(row, cw, widths)).rstrip()
+                  for row, cw in zip(cells, cws)]
         return "\n".join(lines)
 
 
@@ -87,6 +95,8 @@ def _short(cell: dict[str, str]) -> str:
 
 def width(s: str) -> int:
     """Display width in a terminal: CJK characters take two columns."""
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
@@ -95,7 +105,7 @@ def pad(s: str, w: int) -> str:
 
 
 def _clip(s: str, w: int) -> str:
-    if width(s) <= w:
+    if len(s) * 2 <= w or (len(s) <= w and width(s) <= w):   # (a longer text is wider: read only its start)
         return s
     out, n = "", 0
     for ch in s:
@@ -129,6 +139,8 @@ class QueryResult(ResultSet):
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None
     triples: bytes | None = None
+    #: the answer was cut at the row cap (``max_rows``): it has more rows (or triples) than these
+    truncated: bool = False
 
     @property
     def kind(self) -> str:
@@ -195,3 +207,117 @@ class QueryResult(ResultSet):
             return self.triples.decode("utf-8")
         return super().to_table(max_width)
 
+
+
+# -- answers read as they come, cut at a row cap (bounded memory) and stopped at a deadline
+
+class Deadline:
+    """A point in time a query must not run past (``None``: no limit); checked between rows."""
+
+    def __init__(self, timeout: float | None):
+        self.timeout = timeout
+        self.at = time.monotonic() + timeout if timeout else None
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise KgQueryError(timeout_message(self.timeout))
+
+
+def capped(items: Iterable, max_rows: int | None, timeout: float | None = None) -> tuple[list, bool]:
+    """The first ``max_rows`` items (all with ``None``) and whether there were more; reads one item past the
+    cap, never the rest. Past ``timeout`` seconds (checked between items) raises :class:`KgQueryError`."""
+    deadline = Deadline(timeout)
+    out: list = []
+    for n, item in enumerate(items):
+        if max_rows is not None and n >= max_rows:
+            return out, True
+        if not n & 255:
+            deadline.check()
+        out.append(item)
+    return out, False
+
+
+class _Terms:
+    """W3C SPARQL JSON term dicts for pyoxigraph terms, one shared dict per distinct term of an answer."""
+
+    def __init__(self):
+        self._seen: dict = {}
+
+    def __call__(self, t) -> Term:
+        d = self._seen.get(t)
+        if d is None:
+            d = self._seen[t] = ox_term_json(t)
+        return d
+
+
+def ox_term_json(t) -> Term:
+    """A pyoxigraph term as W3C SPARQL JSON (what Oxigraph's JSON serializer writes, ``xsd:string`` left out)."""
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+            direction = getattr(t, "direction", None)
+            if direction is not None:
+                d["its:dir"] = str(direction)
+        elif t.datatype.value != XSD_STRING:
+            d["datatype"] = t.datatype.value
+        return d
+    if isinstance(t, ox.Triple):
+        return {"type": "triple", "value": {"subject": ox_term_json(t.subject), "predicate": ox_term_json(t.predicate),
+                                            "object": ox_term_json(t.object)}}
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def from_ox(res, max_rows: int | None = None, timeout: float | None = None) -> QueryResult:
+    """A pyoxigraph answer (``QueryBoolean``, ``QueryTriples`` or ``QuerySolutions``, from a store or from
+    :func:`pyoxigraph.parse_query_results`) read row by row up to ``max_rows``."""
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult(boolean=bool(res))
+    if isinstance(res, ox.QueryTriples) or not hasattr(res, "variables"):
+        return triples_result(res, max_rows, timeout)
+    names = [v.value for v in res.variables]
+    conv = _Terms()
+
+    def rows() -> Iterator[dict[str, Term]]:
+        for sol in res:
+            yield {name: conv(t) for name, t in zip(names, sol) if t is not None}
+
+    got, cut = capped(rows(), max_rows, timeout)
+    return QueryResult(vars=names, rows=got, truncated=cut)
+
+
+def triples_result(triples: Iterable, max_rows: int | None = None, timeout: float | None = None) -> QueryResult:
+    """pyoxigraph triples (a CONSTRUCT or DESCRIBE answer, or parsed RDF) as N-Triples, up to ``max_rows``."""
+    got, cut = capped(triples, max_rows, timeout)
+    return QueryResult(triples=ox.serialize(got, format=ox.RdfFormat.N_TRIPLES) or b"" if got else b"",
+                       truncated=cut)
+
+
+def from_rdflib(result, max_rows: int | None = None, timeout: float | None = None,
+                star_of: str | None = None) -> QueryResult:
+    """An rdflib query answer read row by row up to ``max_rows`` (rdflib evaluates SELECT lazily).
+    ``star_of``: the text of a ``SELECT *`` query, whose variables rdflib gives in no set order: they are
+    put in the order they appear in it (as Oxigraph does)."""
+    if result.type == "ASK":
+        return QueryResult(boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        got, cut = capped(iter(result.graph), max_rows, timeout)
+        lines = sorted(" ".join(t.n3() for t in triple) + " ." for triple in got)
+        return QueryResult(triples="".join(ln + "\n" for ln in lines).encode("utf-8"), truncated=cut)
+    names = [str(v) for v in result.vars]
+    if star_of is not None:
+        def first(name: str) -> tuple[int, str]:
+            m = re.search(rf"[?$]{re.escape(name)}(?!\w)", star_of)
+            return (m.start() if m else len(star_of), name)
+        names.sort(key=first)
+
+    def rows() -> Iterator[dict[str, Term]]:
+        for row in result:
+            yield {name: term_json(row[name]) for name in names if row[name] is not None}
+
+    got, cut = capped(rows(), max_rows, timeout)
+    return QueryResult(vars=names, rows=got, truncated=cut)

@@ -17,11 +17,12 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.errors import KgStoreError
+from kg.errors import KgQueryError, KgStoreError
 from kg.rdf.ntriples import as_nt, iri_ok, iter_nquads
 from kg.rdf.ontology import ontology_nt
-from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES, with_prefixes
-from kg.store.results import QueryResult
+from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES, SUMMARY_GRAPH, with_prefixes
+from kg.store.guard import check, timeout_message
+from kg.store.results import QueryResult, from_ox, triples_result
 
 
 def _retract_update(iri: str) -> str:
@@ -75,16 +76,21 @@ class RemoteStore:
         pass
 
     def _request(self, method: str, url: str, data: bytes | None = None, content_type: str | None = None,
-                 accept: str | None = None, ok_missing: bool = False) -> tuple[str, bytes]:
+                 accept: str | None = None, ok_missing: bool = False, *, timeout: float | None = None,
+                 reader=None) -> tuple[str, bytes]:
+        """One HTTP request with a ``timeout`` (default :attr:`timeout`) on connecting and on every read;
+        ``reader(content_type, response)`` reads the answer as it comes (default: all of it)."""
         headers = dict(self.headers)
         if content_type:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        timeout = timeout or self.timeout
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return resp.headers.get("Content-Type", ""), resp.read()
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                ctype = resp.headers.get("Content-Type", "")
+                return ctype, (reader(ctype, resp) if reader else resp.read())
         except urllib.error.HTTPError as e:
             if ok_missing and e.code == 404:
                 return "", b""
@@ -92,6 +98,8 @@ class RemoteStore:
             raise KgStoreError(f"SPARQL server {url.split('?')[0]} answered {e.code} {e.reason}: {body}") from e
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
+            if isinstance(reason, TimeoutError):
+                raise KgStoreError(f"SPARQL server at {url.split('?')[0]} did not answer within {timeout:g} s") from e
             raise KgStoreError(f"cannot reach SPARQL server at {url.split('?')[0]}: {reason}") from e
 
     def _gsp_url(self, iri: str) -> str:
@@ -132,22 +140,40 @@ class RemoteStore:
         self.replace_report(ONTOLOGY_GRAPH, ontology_nt(path))
         return True
 
-    def query(self, sparql: str) -> QueryResult:
-        ctype, body = self._request(
-            "POST", self.endpoint, with_prefixes(sparql).encode("utf-8"), "application/sparql-query; charset=utf-8",
-            "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5")
-        ctype = ctype.split(";")[0].strip().lower()
-        if ctype in ("application/sparql-results+json", "application/json"):
-            return QueryResult.from_sparql_json(body)
-        if ctype == "application/n-triples":
-            return QueryResult(triples=body)
-        if ctype == "text/turtle":
-            return QueryResult(triples=ox.serialize(ox.parse(body, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b"")
-        raise KgStoreError(f"SPARQL server {self.endpoint} answered with unsupported type {ctype!r}")
+    def query(self, sparql: str, *, max_rows: int | None = None, allow_service: bool = False,
+              timeout: float | None = None) -> QueryResult:
+        """Send a query (checked first: :func:`kg.store.guard.check`; nothing is sent for a refused one)
+        with an HTTP ``timeout`` (default :attr:`timeout`); the answer is read as it comes and cut after
+        ``max_rows`` rows or triples."""
+        check(sparql, allow_service)
+
+        def read(ctype: str, resp) -> QueryResult:
+            ctype = ctype.split(";")[0].strip().lower()
+            try:
+                if ctype in ("application/sparql-results+json", "application/json"):
+                    return from_ox(ox.parse_query_results(resp, format=ox.QueryResultsFormat.JSON), max_rows, timeout)
+                rdf = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}.get(ctype)
+                if rdf is not None:
+                    return triples_result((q.triple for q in ox.parse(resp, format=rdf)), max_rows, timeout)
+            except SyntaxError as e:
+                raise KgStoreError(f"SPARQL server {self.endpoint} sent an answer that cannot be read ({ctype}): {e}") from e
+            raise KgStoreError(f"SPARQL server {self.endpoint} answered with unsupported type {ctype!r}")
+
+        try:
+            return self._request(
+                "POST", self.endpoint, with_prefixes(sparql).encode("utf-8"), "application/sparql-query; charset=utf-8",
+                "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5",
+                timeout=timeout, reader=read)[1]
+        except KgStoreError as e:
+            cause = getattr(e.__cause__, "reason", e.__cause__)
+            if timeout and isinstance(cause, TimeoutError):   # the query's time limit, said as kg query says it
+                raise KgQueryError(timeout_message(timeout)) from e
+            raise
 
     def reports(self) -> set[str]:
         res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return {r["g"]["value"] for r in res.rows if r.get("g", {}).get("type") == "uri" and r["g"]["value"] != ONTOLOGY_GRAPH}
+        return {r["g"]["value"] for r in res.rows
+                if r.get("g", {}).get("type") == "uri" and r["g"]["value"] not in (ONTOLOGY_GRAPH, SUMMARY_GRAPH)}
 
     def graph_nt(self, iri: str) -> bytes:
         if self.gsp_endpoint:
@@ -168,7 +194,7 @@ class RemoteStore:
         for p, ns in PREFIXES.items():
             g.bind(p, ns)
         data = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                          f"FILTER(?g != <{ONTOLOGY_GRAPH}>) }}").triples or b""
+                          f"FILTER(?g != <{ONTOLOGY_GRAPH}> && ?g != <{SUMMARY_GRAPH}>) }}").triples or b""
         if data:
             g.parse(data=data, format="nt")
         return g

@@ -19,7 +19,7 @@ import pytest
 
 from kg.store.build import build_corpus
 from kg.rdf.export import export_bytes
-from kg.errors import KgStoreError
+from kg.errors import KgQueryError, KgStoreError
 from kg.rdf.ontology import ontology_path
 from kg.rdf.vocab import ONTOLOGY_GRAPH
 from kg.store import RemoteStore, Store
@@ -154,7 +154,7 @@ def test_replace_and_errors(server):
     remote.drop_report(iri)   # already gone: fine
     assert iri not in remote.reports()
     assert remote.query(f"ASK {{ <{iri}> ?p ?o }}").boolean is False
-    with pytest.raises(KgStoreError, match="answered 400"):
+    with pytest.raises(KgQueryError, match="invalid SPARQL"):    # refused before anything is sent
         remote.query("SELECT WHERE {")
     # SPARQL Update fallback when there is no Graph Store endpoint
     upd = RemoteStore(server + "/query", update_endpoint=server + "/update")

@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.errors import KgInputError
 from kg.rdf.vocab import report_iri
 from kg.resources import package_file, package_files
+from kg.store.guard import looks_like_sparql
 
 PACKAGE = "kg.explore.queries"
 
@@ -39,7 +40,12 @@ def named_query(name: str) -> str | None:
 
 
 def resolve_query(q: str) -> str:
-    """A named query, a path to a ``.rq`` file, or inline SPARQL → SPARQL text."""
+    """A named query, a path to a ``.rq`` file, or inline SPARQL (a query, or an update that the store's
+    check then refuses with a message saying the graph is read-only) → SPARQL text.
+
+    >>> resolve_query("DROP ALL")
+    'DROP ALL'
+    """
     text = named_query(q)
     if text is not None:
         return text
@@ -49,8 +55,8 @@ def resolve_query(q: str) -> str:
             return p.read_text(encoding="utf-8")
         except OSError as e:
             raise KgInputError(f"{q}: cannot read query file ({e.strerror})") from None
-    if any(k in q.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
-        return q
+    if looks_like_sparql(q) or any(k in q.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        return q   # checked before it runs (kg.store.guard): an update is refused with its own message
     raise KgInputError(f"{q}: not a named query ({', '.join(NAMED)}), a .rq file or SPARQL")
 
 
