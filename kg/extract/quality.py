@@ -195,10 +195,16 @@ def repeated_phrases(text: str) -> list[Anomaly]:
                 continue
             if not is_slip(text, i, n):
                 continue
+            end = sp.end            # a run of copies (一是一是一是…) is one slip, counted in its shortest unit
+            while text.startswith(unit, end):
+                end += n
+            unit = next(unit[:d] for d in range(1, n + 1) if n % d == 0 and unit[:d] * (n // d) == unit)
+            sp = Span(i, end)
             taken.update(range(sp.start, sp.end))
             q = _quote_span(text, sp.start, sp.end)
-            out.append(Anomaly("repeated_phrase", text[q.start:q.end], q,
-                               f"“{unit}” written twice"))
+            times = "twice" if end - i == 2 * len(unit) else f"{(end - i) // len(unit)} times"
+            out.append(Anomaly("repeated_phrase", text[q.start:min(q.end, q.start + QUOTE_MAX)], q,
+                               f"“{unit}” written {times}"))
     return out
 
 

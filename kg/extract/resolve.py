@@ -304,18 +304,36 @@ class _Resolver:
     def attach_prefixed_units(self) -> None:
         """Units written with the body in front anywhere (titles too, 中国作协机关纪委) are the body's."""
         ctx = self.ctx
+        written = self._prefixed_in_text()
         for (kind, gkey), e in self.ents.items():
             if kind != ORG or not gkey.startswith("unit:") or (ORG, gkey) in self.parents:
                 continue
             loc = gkey[5:]
             for a in ctx.aliases_longest_first:
-                if (len(a) >= 3 or a == ctx.body) and (a + loc) in ctx.text:
+                if (len(a) >= 3 or a == ctx.body) and (a + loc) in written:
                     self.parents[(kind, gkey)] = (ORG, "body")
                     e.aliases.append(a + loc)
                     break
             else:
                 if PARTY_OFFICE_RE.search(loc) and loc.startswith(("党组", "党委")):
                     self.parents[(kind, gkey)] = (ORG, "issuer")
+
+    def _prefixed_in_text(self) -> set[str]:
+        """Every body alias + unit name (A + loc) written in the text, found in one pass per alias over the
+        alias's occurrences (linear in the text: not one search of the text per unit and alias)."""
+        ctx = self.ctx
+        locs = {gkey[5:] for kind, gkey in self.ents if kind == ORG and gkey.startswith("unit:")}
+        lengths = sorted({len(x) for x in locs})
+        out: set[str] = set()
+        for a in ctx.aliases_longest_first:
+            if not a:
+                continue
+            p = ctx.text.find(a)
+            while p >= 0:
+                q = p + len(a)
+                out.update(a + ctx.text[q:q + n] for n in lengths if ctx.text[q:q + n] in locs)
+                p = ctx.text.find(a, p + 1)
+        return out
 
     def attach_inspector(self) -> None:
         """The inspection team's parent is the organ before its number: 教育部党组第四巡视组 → 教育部党组."""
@@ -399,6 +417,93 @@ def _merge_same_name(entities: list[Entity]) -> list[Entity]:
         else:
             merged[kk] = e
     return sorted(merged.values(), key=lambda e: (e.kind, e.name))
+
+
+# -- names that stand on their own across reports ----------------------------------------
+
+#: a name that starts with one of these names a national organ or body (中国作家协会, 中央第六巡视组,
+#: 国家海洋信息中心, 中共某某党组): it stands on its own when the rest is more than a bare unit word
+NATIONAL_PREFIXES = ("中国共产党", "中华人民共和国", "中共", "中国", "中华", "中央", "全国", "国家", "国务院",
+                     "党中央", "最高人民")
+#: a place name at the start: two or more characters and an administrative level (江南省, 桐崖县, 浦东新区)
+PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州|县|区|旗)")
+#: words around a level character that are not places (社区居委会, 东校区, 智慧城市, 建筑市场监管处)
+NOT_PLACES = ("校区", "园区", "社区", "小区", "片区", "辖区", "城区", "景区", "厂区", "矿区", "营区", "院区",
+              "库区", "展区", "专区", "分区", "禁区", "区域", "城市", "超市", "都市", "门市", "股市", "夜市", "集市",
+              "上市", "市场", "市域", "县域")
+LEVEL_CHARS = "省市县区州旗"
+#: words in front of a unit that make it relative to the unit speaking (本单位, 我部, 该校, 所属单位)
+RELATIVE_START = ("本", "我", "该", "其", "各", "所属", "下属", "直属", "驻", "派驻", "机关", "校", "院", "部", "局")
+SHARED_PARTY_PREFIX_RE = re.compile(r"^(?:中共|中国共产党)(?!中央)(?=.{4})")
+
+
+def is_self_standing(name: str, issuer: str = "") -> bool:
+    """Does a unit name identify one unit on its own, whichever report names it?
+
+    Yes when it contains a name of its own: a central organ or its standard abbreviation
+    (``kg/extract/lexicon/organs.txt``: 教育部, 中央纪委国家监委, 中组部), a national prefix with more
+    than a bare unit word after it (中国作家协会, 中央第六巡视组, 中共某某局党组), a place name
+    (江南省科学技术厅, 桐崖县委), a university (江淮理工大学), the report's own issuer or its body
+    (中共海洋事务部党组 → 海洋事务部), or one of those followed by more (教育部党组第四巡视组,
+    中国作协机关纪委). No when it is only a generic unit word or a short relative form (办公室,
+    机关纪委, 党组, 部党组, 领导小组, 计财处, 中央巡视组): those name a different unit in every report.
+
+    >>> [is_self_standing(n) for n in ("中国作家协会", "中央纪委国家监委", "教育部", "教育部党组第四巡视组")]
+    [True, True, True, True]
+    >>> [is_self_standing(n) for n in ("办公室", "机关纪委", "党组", "领导小组", "计财处", "中央巡视组", "马克思主义学院")]
+    [False, False, False, False, False, False, False]
+    >>> is_self_standing("海洋事务部", issuer="中共海洋事务部党组"), is_self_standing("海洋事务部")
+    (True, False)
+    """
+    n = unicodedata.normalize("NFKC", name).strip()
+    if len(n) < 3:
+        return False
+    v = vocab()
+    generic = v["unit_heads"] | v["generic_alone"] | v["issuer_aliases"] | v["not_units"]
+    own = {issuer, issuer_parts(issuer)[0]} - {""} if issuer else set()
+    table = organs()
+    if n in own or n in table or n in table.values():
+        return True
+    if n in generic or BARE_TEAM_RE.fullmatch(n) or n.startswith(tuple(v["class_modifiers"])):
+        return False
+    # a known name followed by more: 教育部党组, 中国作协机关纪委, 海洋事务部党组理论学习中心组
+    if any(len(k) >= 3 and n.startswith(k) for k in (*own, *table, *table.values())):
+        return True
+    for p in NATIONAL_PREFIXES:
+        if n.startswith(p):
+            rest = n[len(p):]
+            return len(rest) >= 2 and rest not in generic and not BARE_TEAM_RE.fullmatch(rest)
+    m = PLACE_RE.match(n)       # a place: not a bare level (市委第三巡察组, 省纪委监委驻…)
+    if m and n[0] not in LEVEL_CHARS and not any(w in n[m.end() - 2:m.end() + 1] for w in NOT_PLACES):
+        return True
+    if n.endswith("大学") and len(n) >= 4 and not n.startswith(RELATIVE_START):
+        return True
+    return False
+
+
+def shared_name(name: str) -> str:
+    """The form of a self-standing unit name shared by every report: abbreviations of central organs
+    written out (中组部 → 中共中央组织部, 中国作协党组 → 中国作家协会党组) and a leading 中共 / 中国共产党
+    dropped, its 委员会 then read 党委 (中共中国作家协会党组 → 中国作家协会党组, 中共江淮理工大学委员会 →
+    江淮理工大学党委; not before 中央: 中共中央 is one name).
+
+    >>> shared_name("中共中国作家协会党组"), shared_name("中国作协机关纪委"), shared_name("中组部")
+    ('中国作家协会党组', '中国作家协会机关纪委', '中共中央组织部')
+    >>> shared_name("中共江淮理工大学委员会"), shared_name("中共桐崖县委")
+    ('江淮理工大学党委', '桐崖县委')
+    """
+    n = unicodedata.normalize("NFKC", name).strip()
+    party = SHARED_PARTY_PREFIX_RE.match(n)
+    if party:
+        n = n[party.end():]
+        if n.endswith("委员会") and len(n) > 5:     # 中共江淮理工大学委员会 = 江淮理工大学党委
+            n = n[:-3] + "党委"
+    table = organs()
+    if n in table:
+        return table[n]
+    for k in sorted((k for k in table if len(k) >= 3 and n.startswith(k)), key=len, reverse=True)[:1]:
+        return table[k] + n[len(k):]
+    return n
 
 
 def resolve(mentions: list[EntityMention], issuer: str, text: str) -> list[Entity]:
