@@ -1,0 +1,426 @@
+"""A store readers can trust: while ``kg build`` (or ``--rebuild``) runs, and after a build is killed with
+kill -9 at any moment, every ``kg query`` answers from one whole build (the previous one or the new one),
+never from a partial store and never with a false "damaged"; a damaged store gives one line and the fix,
+and ``kg build --rebuild`` repairs it; a read-only build directory is not called damaged; build workers die
+with their parent; an incremental build re-extracts what another extractor version built.
+
+The corpus is small (copies of ``data/reports``) so that the file runs in about two minutes; the 300-report
+kill -9 run is ``benchmarks/kill_test.py``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from kg.errors import KgStoreError
+from kg.store.oxigraph import POINTER, Store, StoreDir
+
+from .test_corpus import build, calls, write_reports  # noqa: F401 (calls: a fixture)
+
+REPO = Path(__file__).resolve().parents[2]
+REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
+KG = [sys.executable, "-m", "kg.cli"]
+#: one number per whole build: graphs (reports + ontology + summaries) and triples of all of them
+STATE_QUERY = "SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?triples) { GRAPH ?g { ?s ?p ?o } }"
+BASE, ADDED = 8, 4            # reports of the first build, and added for the incremental one
+
+#: a reader looping in its own process: one JSON line per answer ([graphs, triples] or {"error": …})
+READER = """
+import json, os, sys, time
+from kg.store.base import open_graph
+out, stop, query = sys.argv[1:4]
+while not os.path.exists(stop):
+    try:
+        with open_graph(out) as st:
+            row = st.query(query).rows[0]
+        print(json.dumps([int(row["graphs"]["value"]), int(row["triples"]["value"])]), flush=True)
+    except Exception as e:
+        print(json.dumps({"error": f"{type(e).__name__}: {e}"}), flush=True)
+    time.sleep(0.02)
+"""
+
+
+# ---------------------------------------------------------------- helpers
+
+def corpus(d: Path, n: int) -> Path:
+    """``n`` reports: copies of data/reports under new names (a report id each), one line varied."""
+    d.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        src = REPORTS[i % len(REPORTS)]
+        text = src.read_text(encoding="utf-8")
+        (d / f"{src.stem}_{i:03d}.txt").write_text(text + f"\n（第{i + 1}份副本）\n", encoding="utf-8")
+    return d
+
+
+def kg(*args: str, prefix: tuple[str, ...] = (), timeout: float = 300):
+    return subprocess.run([*prefix, *KG, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def state(out: Path, **kw) -> tuple[int, int]:
+    """(graphs, triples) of the build in ``out``, as ``kg query`` answers it."""
+    r = kg("query", STATE_QUERY, "--graph", str(out), "--format", "csv", **kw)
+    assert r.returncode == 0, r.stderr
+    return _parse_csv(r.stdout)
+
+
+def _parse_csv(text: str) -> tuple[int, int]:
+    g, t = text.strip().splitlines()[1].split(",")
+    return int(g), int(t)
+
+
+def one_line_error(r) -> str:
+    """The one line a failing command printed: exit 2, no traceback."""
+    err = r.stderr.strip()
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+class Readers:
+    """Queries issued in a loop while something runs: ``kg query`` processes back to back, and one fast
+    reader process (open, query, close, every 20 ms). Every answer is recorded."""
+
+    def __init__(self, out: Path, tmp: Path):
+        self.out, self.stop_file = out, tmp / f"stop-{uuid.uuid4().hex}"
+        self.answers: list = []        # (graphs, triples) or an error text
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self._fast = subprocess.Popen([sys.executable, "-c", READER, str(self.out), str(self.stop_file), STATE_QUERY],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+        self._lines: list[str] = []      # read as they come: a full pipe would stop the reader
+        self._fast_thread = threading.Thread(target=lambda: self._lines.extend(self._fast.stdout), daemon=True)
+        self._fast_thread.start()
+        self._thread = threading.Thread(target=self._cli_loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _cli_loop(self):
+        while not self._stop.is_set():
+            r = kg("query", STATE_QUERY, "--graph", str(self.out), "--format", "csv", timeout=120)
+            self.answers.append(_parse_csv(r.stdout) if r.returncode == 0
+                                else f"kg query exit {r.returncode}: {r.stderr}")
+            self._stop.wait(0.5)       # leave the build some CPU
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.stop_file.write_text("")
+        self._fast_thread.join(timeout=120)
+        self._fast.wait(timeout=120)
+        out = "".join(self._lines)
+        self._thread.join(timeout=120)
+        for line in out.splitlines():
+            doc = json.loads(line)
+            self.answers.append(tuple(doc) if isinstance(doc, list) else f"reader: {doc['error']}")
+        return False
+
+    def check(self, allowed: set[tuple[int, int]]) -> None:
+        assert self.answers, "no query ran"
+        wrong = [a for a in self.answers if a not in allowed]
+        assert not wrong, f"{len(wrong)} of {len(self.answers)} answers not from a whole build {allowed}: {wrong[:5]}"
+
+
+def marked(mark: str) -> list[int]:
+    """Live processes started with KG_TEST_MARK=mark in their environment (a build and its workers)."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                env = Path(f"/proc/{d}/environ").read_bytes()
+                status = Path(f"/proc/{d}/status").read_text()
+            except OSError:
+                continue
+            if f"KG_TEST_MARK={mark}".encode() in env.split(b"\0") and "\nState:\tZ" not in status:
+                pids.append(int(d))
+    return pids
+
+
+def start_build(out: Path, src: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """``kg build`` in the background, its output to a file (a full pipe would stop it); a mark to find its
+    processes by."""
+    mark = uuid.uuid4().hex
+    env = dict(os.environ, KG_TEST_MARK=mark)
+    log = out.parent / f"build-{mark}.log"
+    with open(log, "w") as fh:
+        p = subprocess.Popen([*KG, "build", "--no-views", "--jobs", "2", str(src), "--out", str(out), *extra],
+                             stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    p.log = log   # type: ignore[attr-defined]
+    return p, mark
+
+
+def kill_build(p: subprocess.Popen, mark: str, after: float, ready=lambda: True) -> tuple[bool, bool]:
+    """kill -9 the build (its main process only) ``after`` seconds once ``ready()``: whether it was still
+    running, and had worker processes then. No process of the build may survive it."""
+    deadline = time.monotonic() + 300
+    while not ready() and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(after)
+    had_workers = len(marked(mark)) >= 2
+    running = p.poll() is None
+    if running:
+        os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not marked(mark), f"processes of the killed build still alive: {marked(mark)}"
+    return running, running and had_workers
+
+
+def writing(out: Path, since: float) -> bool:
+    """Whether a build started at ``since`` writes its store yet (it saves the store's manifest first)."""
+    for m in (out / "store").glob("gen-*/kg-manifest.json"):
+        try:
+            if m.stat().st_mtime >= since:
+                return True
+        except OSError:     # deleted meanwhile
+            continue
+    return False
+
+
+def manifest_count(out: Path) -> int:
+    return len(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"])
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A complete build of BASE reports, its state, and a source with ADDED more."""
+    tmp = tmp_path_factory.mktemp("switch")
+    small, big = corpus(tmp / "small", BASE), corpus(tmp / "big", BASE + ADDED)
+    out = tmp / "base"
+    r = kg("build", "--no-views", "--jobs", "2", str(small), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return {"out": out, "small": small, "big": big, "state": state(out)}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A complete build of the three reports of data/reports, and its state."""
+    tmp = tmp_path_factory.mktemp("tiny")
+    out = tmp / "out"
+    r = kg("build", "--no-views", str(REPO / "data" / "reports"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return {"out": out, "state": state(out)}
+
+
+def copy_build(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest
+
+
+# ---------------------------------------------------------------- readers during builds
+
+def test_queries_during_build_and_rebuild(base, tmp_path):
+    out = copy_build(base["out"], tmp_path / "out")
+    old = base["state"]
+    assert old[0] == BASE + 2                      # the reports, the ontology and the summaries
+
+    with Readers(out, tmp_path) as readers:        # an incremental build adding ADDED reports
+        r = kg("build", "--no-views", "--jobs", "2", str(base["big"]), "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    new = state(out)
+    assert new[0] == BASE + ADDED + 2 and new[1] > old[1]
+    readers.check({old, new})
+
+    with Readers(out, tmp_path) as readers:        # --rebuild: readers keep the whole previous build
+        r = kg("build", "--no-views", "--jobs", "2", "--rebuild", str(base["big"]), "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    assert state(out) == new
+    readers.check({new})
+    assert manifest_count(out) == BASE + ADDED
+
+
+def test_kill_9_at_random_points(base, tmp_path):
+    """kill -9 of an incremental build and of a --rebuild at random moments, queries running throughout:
+    every answer is the old or the new whole graph, the manifest matches the store readers see, workers die
+    with the build, and the next build finishes the work (resuming the store the killed one was writing)."""
+    out = copy_build(base["out"], tmp_path / "out")
+    old = base["state"]
+    rng = random.Random(12)
+    after_kill, kills = [], []
+    with Readers(out, tmp_path) as readers:
+        since = time.time()
+        p, mark = start_build(out, base["big"])                     # once it writes: extraction, writes, switch
+        kills.append(kill_build(p, mark, rng.uniform(0.0, 3.0), ready=lambda: writing(out, since)))
+        after_kill.append(state(out))
+        assert after_kill[-1][0] - 2 == manifest_count(out)        # the manifest describes the store seen
+        p, mark = start_build(out, base["big"], "--rebuild")       # while workers extract
+        kills.append(kill_build(p, mark, rng.uniform(0.0, 0.2), ready=lambda: len(marked(mark)) >= 2))
+        after_kill.append(state(out))
+        assert after_kill[-1][0] - 2 == manifest_count(out)
+    assert any(had_workers for _, had_workers in kills), f"no kill hit a running build with workers: {kills}"
+    r = kg("build", "--no-views", "--jobs", "2", str(base["big"]), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    new = state(out)
+    assert new[0] == BASE + ADDED + 2 and manifest_count(out) == BASE + ADDED
+    assert set(after_kill) <= {old, new}, after_kill
+    readers.check({old, new})
+    # what the killed builds left, and stores replaced while read, are gone: one store
+    assert [p.name for p in StoreDir(out / "store").generations()] == [(out / "store" / POINTER).read_text().strip()]
+
+
+# ---------------------------------------------------------------- damaged, read-only
+
+def _sst(out: Path) -> list[Path]:
+    cur = StoreDir(out / "store").current()
+    return sorted(cur.glob("*.sst"), key=lambda f: f.stat().st_size)
+
+
+def _repair(out: Path, expected: tuple[int, int]) -> None:
+    r = kg("build", "--no-views", "--rebuild", str(REPO / "data" / "reports"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert state(out) == expected
+
+
+@pytest.mark.parametrize("damage", ["lost_sst", "flipped_bytes", "bit_rot"])
+def test_damaged_store_one_line_and_rebuild(tiny, tmp_path, damage):
+    out = copy_build(tiny["out"], tmp_path / "out")
+    ssts = _sst(out)
+    if damage == "lost_sst":
+        ssts[-1].unlink()
+    else:
+        for f in ssts:          # bytes flipped in the middle and in the footer of every table file
+            st = f.stat()
+            data = bytearray(f.read_bytes())
+            for at in (len(data) // 2, len(data) - 12):
+                data[at:at + 8] = bytes(b ^ 0xFF for b in data[at:at + 8])
+            f.write_bytes(bytes(data))
+            if damage == "bit_rot":     # the disk changed them: same size, same mtime
+                os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    commands = [("build", "--no-views", str(REPO / "data" / "reports"), "--out", str(out))]
+    if damage != "bit_rot":      # a reader notices a file changed since the build; a build checks every checksum
+        commands.insert(0, ("query", "problems", "--graph", str(out)))
+    for args in commands:
+        err = one_line_error(kg(*args))
+        assert "damaged" in err and "kg build --rebuild" in err, (args, err)
+    _repair(out, tiny["state"])
+
+
+def test_damaged_pointer_and_missing_store(tiny, tmp_path):
+    out = copy_build(tiny["out"], tmp_path / "out")
+    shutil.rmtree(StoreDir(out / "store").current())
+    err = one_line_error(kg("query", "problems", "--graph", str(out)))
+    assert "damaged" in err and "kg build --rebuild" in err
+    (out / "store" / POINTER).write_text("garbage\n")
+    err = one_line_error(kg("build", "--no-views", str(REPO / "data" / "reports"), "--out", str(out)))
+    assert "damaged" in err and "kg build --rebuild" in err
+    _repair(out, tiny["state"])
+
+
+def test_read_only_build_dir_is_not_damaged(tiny, tmp_path):
+    """A build directory the user may not write: queries work, a build says why it cannot write."""
+    out = copy_build(tiny["out"], tmp_path / "out")
+    files = [out, *out.rglob("*")]
+    for p in files:
+        p.chmod(p.stat().st_mode & ~0o222)
+    # root writes anywhere: run without the capability that lets it (files are then checked as for anyone)
+    prefix = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--") if os.geteuid() == 0 else ()
+    try:
+        assert state(out, prefix=prefix) == tiny["state"]
+        err = one_line_error(kg("build", "--no-views", str(REPO / "data" / "reports"), "--out", str(out),
+                                prefix=prefix))
+        assert "damaged" not in err and ("permission" in err.lower() or "writ" in err.lower()), err
+    finally:
+        for p in files:
+            p.chmod(p.stat().st_mode | 0o200)
+    assert state(out) == tiny["state"]
+
+
+# ---------------------------------------------------------------- in-process: interrupted, legacy, extractor
+
+def test_interrupted_build_leaves_readers_the_last_build(tmp_path, calls, monkeypatch):
+    """A build that stops half-way (Ctrl-C) leaves the current store as it was; the next build resumes."""
+    import kg.store.build as corpus
+
+    write_reports(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    build(tmp_path / "in", out, jobs=1)
+    write_reports(tmp_path / "in", 6)
+    accept = corpus.BuildRun.accept
+
+    def stop_at_r4(run, w):
+        if Path(w.path).name == "r4.txt":
+            raise KeyboardInterrupt
+        accept(run, w)
+
+    monkeypatch.setattr(corpus.BuildRun, "accept", stop_at_r4)
+    with pytest.raises(KeyboardInterrupt):
+        build(tmp_path / "in", out, jobs=1)
+    monkeypatch.setattr(corpus.BuildRun, "accept", accept)
+    with Store.open(out / "store", read_only=True) as st:
+        assert len(st.reports()) == 3
+    assert manifest_count(out) == 3
+    res = build(tmp_path / "in", out, jobs=1)
+    assert res.ok and len(res.reports) == 6
+    with Store.open(out / "store", read_only=True) as st:
+        assert len(st.reports()) == 6
+    assert len(StoreDir(out / "store").generations()) == 1
+
+
+def test_store_of_an_older_kg_is_replaced(tmp_path, calls):
+    """``build/store`` as one Oxigraph store (kg before generations): a build replaces it by a new one."""
+    write_reports(tmp_path / "in", 2)
+    legacy = tmp_path / "out" / "store"
+    with Store.open(legacy) as st:
+        st.replace_report("https://w3id.org/kg-rectify/id/report/old", b"")
+    with Store.open(legacy, read_only=True) as st:      # readers still open it
+        assert st.reports() == {"https://w3id.org/kg-rectify/id/report/old"}
+    res = build(tmp_path / "in", tmp_path / "out")
+    assert res.ok and (legacy / POINTER).exists() and not (legacy / "CURRENT").exists()
+    with Store.open(legacy, read_only=True) as st:
+        assert st.reports() == set(res.reports.values())
+
+
+def test_second_build_is_refused(tmp_path):
+    write_reports(tmp_path / "in", 1)
+    build(tmp_path / "in", tmp_path / "out")
+    with StoreDir(tmp_path / "out" / "store").locked():
+        with pytest.raises(KgStoreError, match="in use by another kg process"):
+            build(tmp_path / "in", tmp_path / "out", rebuild=True)
+    assert build(tmp_path / "in", tmp_path / "out").ok
+
+
+def test_new_extractor_version_re_extracts(tmp_path, calls, monkeypatch):
+    import kg.store.build as corpus
+
+    write_reports(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    build(tmp_path / "in", out)
+    calls()
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    from kg.extract import EXTRACTOR_VERSION
+    assert man["extractor"] == EXTRACTOR_VERSION
+    assert {e["extractor"] for e in man["reports"].values()} == {EXTRACTOR_VERSION}
+    assert not build(tmp_path / "in", out).built          # same version: nothing re-extracted
+    # another version: every report is extracted again; one that now fails loses its old graph
+    monkeypatch.setattr(corpus, "extractor_version", lambda: "9.9.9+000000000000")
+    (tmp_path / "in" / "r0.txt").write_bytes(b"")
+    calls()
+    res = build(tmp_path / "in", out)
+    assert calls() == ["r0.txt", "r1.txt", "r2.txt"] and len(res.built) == 2 and len(res.failed) == 1
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["extractor"] == "9.9.9+000000000000"
+    assert {e["extractor"] for e in man["reports"].values()} == {"9.9.9+000000000000"}
+    with Store.open(out / "store", read_only=True) as st:
+        assert st.reports() == {e["iri"] for e in man["reports"].values()}
+
+
+def test_report_graph_records_the_extractor_version(processed):
+    from kg.extract import EXTRACTOR_VERSION
+    from kg.rdf.vocab import KGO
+
+    nt = processed["zuoxie_2020"].ntriples.decode("utf-8")
+    assert f'<{KGO}extractorVersion> "{EXTRACTOR_VERSION}"' in nt
