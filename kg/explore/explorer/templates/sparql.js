@@ -1,0 +1,231 @@
+/* kg explorer — sparql.js: SPARQL in the page. The engine is Oxigraph's WebAssembly build over the build's
+   graph (the same engine as `kg query`), with the same undeclared prefixes predeclared; read-only (SPARQL
+   Update refused), SERVICE refused (the page makes no request), tables cut at the row cap. Plus the
+   editor: highlighting and completion of prefixes and terms. */
+(function (KG) {
+  "use strict";
+  var M = KG.model;
+  var S = KG.sparql = { store: null };
+
+  // ------------------------------------------------------------------ engine
+  S.init = function () {
+    var t0 = performance.now();
+    if (M.embedded === false) return Promise.reject(new Error(M.embedNote || "the graph is not embedded"));
+    return KG.gunzip(KG.blockBytes("kg-wasm")).then(function (wasm) {
+      return window.kgOxigraph.init({ module_or_path: wasm });
+    }).then(function () {
+      return KG.gunzip(KG.blockBytes("kg-graph"));
+    }).then(function (nq) {
+      var store = new window.kgOxigraph.Store();
+      if (nq.length) store.load(nq, { format: "application/n-quads" });
+      S.store = store;
+      S.size = store.size;
+      S.loadMs = Math.round(performance.now() - t0);
+      return store;
+    });
+  };
+
+  /* like kg.rdf.vocab.with_prefixes: predeclare the project's prefixes the query uses but does not declare */
+  S.withPrefixes = function (q) {
+    var declared = new Set(), re = /\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:/gi, m;
+    while ((m = re.exec(q))) declared.add(m[1] || "");
+    var add = "";
+    Object.keys(M.prefixes).forEach(function (p) {
+      if (!declared.has(p) && new RegExp("(?<![\\w<])" + p + ":").test(q)) add += "PREFIX " + p + ": <" + M.prefixes[p] + ">\n";
+    });
+    return add + q;
+  };
+
+  /* the query with comments, strings and IRIs blanked (for keyword checks) */
+  function bare(q) {
+    return q.replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*/g,
+      function (s) { return " ".repeat(s.length); });
+  }
+  S.bare = bare;
+  var L = M.limits;
+  function kw(words) { return new RegExp("(^|[^?$:\\w])(" + words.join("|") + ")(?![\\w:])", "i"); }
+  var UPDATE = kw(L.update), FROM = /(^|[^?$:\w])(FROM(?:\s+NAMED)?)(?![\w:])/i;
+  /* why the page will not run q (the refusals of `kg query`, kg.store.guard), or null */
+  S.refusal = function (q) {
+    var b = bare(q), m = UPDATE.exec(b);
+    if (m) return "只读 read-only · " + L.readOnly.replace("{kw}", m[2].toUpperCase());
+    if (/(^|[^?$:\w])SERVICE(?![\w:])/i.test(b)) return "不执行 SERVICE · SERVICE refused: the page works offline and a query does not call other servers";
+    if ((m = FROM.exec(b))) return L.dataset.replace("{kw}", m[2].toUpperCase().replace(/\s+/, " "));
+    if (!kw(["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]).test(b)) return "不是 SPARQL 查询 · not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)";
+    return null;
+  };
+
+  /* run q → {kind: "select"|"ask"|"graph", vars, rows (W3C JSON bindings), json (W3C JSON text), triples, ms}.
+     Throws Error with a message for refusals and bad SPARQL. */
+  S.run = function (q) {
+    var why = S.refusal(q);
+    if (why) { var e = new Error(why); e.refused = true; throw e; }
+    if (!S.store) throw new Error("查询引擎加载中… · the query engine is still loading");
+    var t0 = performance.now(), text = S.withPrefixes(q), res;
+    var form = /(^|[^?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])/i.exec(bare(text));
+    if (form && /^(CONSTRUCT|DESCRIBE)$/i.test(form[2])) {
+      var quads = S.store.query(text, { use_default_graph_as_union: true });
+      var cut = L.maxRows && quads.length > L.maxRows;
+      if (cut) quads = quads.slice(0, L.maxRows);
+      var triples = quads.map(function (x) { return [term(x.subject), term(x.predicate), term(x.object)]; });
+      return { kind: "graph", vars: ["subject", "predicate", "object"], triples: triples,
+               rows: triples.map(function (t) { return { subject: t[0], predicate: t[1], object: t[2] }; }),
+               ntriples: quads.map(function (x) { return x.toString() + " ."; }).join("\n") + (quads.length ? "\n" : ""),
+               ms: Math.round(performance.now() - t0), truncated: !!cut };
+    }
+    res = S.store.query(text, { use_default_graph_as_union: true, results_format: "application/sparql-results+json" });
+    var data = JSON.parse(res);
+    var ms = Math.round(performance.now() - t0);
+    if (typeof data.boolean === "boolean") return { kind: "ask", boolean: data.boolean, vars: ["boolean"], rows: [], json: res, ms: ms };
+    var rows = data.results.bindings, truncated = !!(L.maxRows && rows.length > L.maxRows);
+    if (truncated) {
+      rows = rows.slice(0, L.maxRows);
+      res = JSON.stringify({ head: data.head, results: { bindings: rows } });
+    }
+    return { kind: "select", vars: data.head.vars, rows: rows, json: res, ms: ms, truncated: truncated };
+  };
+
+  function term(t) {
+    if (t.termType === "NamedNode") return { type: "uri", value: t.value };
+    if (t.termType === "BlankNode") return { type: "bnode", value: t.value };
+    var o = { type: "literal", value: t.value };
+    if (t.language) o["xml:lang"] = t.language;
+    else if (t.datatype && t.datatype.value !== "http:" + "//www.w3.org/2001/XMLSchema#string") o.datatype = t.datatype.value;
+    return o;
+  }
+
+  /* W3C SPARQL 1.1 Query Results CSV: header of variable names, values as plain strings, CRLF */
+  S.csv = function (r) {
+    function cell(v) {
+      if (v === undefined || v === null) return "";
+      var s = v.type === "bnode" ? "_:" + v.value : v.value;
+      return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    }
+    if (r.kind === "ask") return "boolean\r\n" + (r.boolean ? "true" : "false") + "\r\n";
+    var out = [r.vars.map(function (v) { return cell({ value: v }); }).join(",")];
+    r.rows.forEach(function (row) { out.push(r.vars.map(function (v) { return cell(row[v]); }).join(",")); });
+    return out.join("\r\n") + "\r\n";
+  };
+  S.jsonText = function (r) {
+    if (r.kind === "graph") return JSON.stringify({ head: { vars: r.vars }, results: { bindings: r.rows } }, null, 1);
+    return JSON.stringify(JSON.parse(r.json), null, 1);
+  };
+
+  // ------------------------------------------------------------------ highlighting
+  var KEYWORDS = ("SELECT DISTINCT REDUCED WHERE FILTER OPTIONAL UNION MINUS GRAPH SERVICE BIND VALUES AS PREFIX BASE " +
+    "ORDER BY ASC DESC LIMIT OFFSET GROUP HAVING CONSTRUCT DESCRIBE ASK FROM NAMED NOT EXISTS IN A UNDEF " +
+    "INSERT DELETE DATA LOAD CLEAR DROP CREATE ADD MOVE COPY WITH USING DEFAULT ALL SILENT INTO TO").split(" ");
+  var FUNCS = ("STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE " +
+    "ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW " +
+    "UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC " +
+    "REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR").split(" ");
+  var KW = new Set(KEYWORDS), FN = new Set(FUNCS);
+  var TOKEN = /("""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)|(#[^\n]*)|(<[^<>"{}|^`\\\s]*>)|([?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)|([A-Za-z][\w.-]*)?:([\w\u00c0-\uffff-]*(?:\.[\w\u00c0-\uffff-]+)*)|(\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b)|([A-Za-z_]\w*)/g;
+  /* q → [[class, text]] covering q */
+  S.tokens = function (q) {
+    var out = [], last = 0, m;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(q))) {
+      if (m[0] === "") { TOKEN.lastIndex++; continue; }
+      if (m.index > last) out.push(["", q.slice(last, m.index)]);
+      var cls = "";
+      if (m[1] !== undefined) cls = "tk-str";
+      else if (m[2] !== undefined) cls = "tk-com";
+      else if (m[3] !== undefined) cls = "tk-iri";
+      else if (m[4] !== undefined) cls = "tk-var";
+      else if (m[6] !== undefined) cls = "tk-pn";
+      else if (m[7] !== undefined) cls = "tk-num";
+      else if (m[8] !== undefined) {
+        var u = m[8].toUpperCase();
+        cls = KW.has(u) ? "tk-kw" : (FN.has(u) ? "tk-fn" : "");
+        if (m[8] === "a") cls = "tk-kw";
+      }
+      out.push([cls, m[0]]);
+      last = m.index + m[0].length;
+    }
+    if (last < q.length) out.push(["", q.slice(last)]);
+    return out;
+  };
+
+  // ------------------------------------------------------------------ editor
+  var ta, hl, list, items = [], active = -1, from = 0;
+  S.completions = function () {
+    var words = Object.keys(M.prefixes).map(function (p) { return p + ":"; });
+    return words.concat(M.terms).concat(KEYWORDS.filter(function (k) { return k.length > 2; }));
+  };
+  function paint() {
+    KG.clear(hl);
+    S.tokens(ta.value + "\n").forEach(function (t) {
+      if (t[0]) hl.appendChild(KG.el("span", t[0], t[1]));
+      else hl.appendChild(document.createTextNode(t[1]));
+    });
+    hl.scrollTop = ta.scrollTop;
+  }
+  function word() {
+    var pos = ta.selectionStart, before = ta.value.slice(0, pos);
+    var m = /([A-Za-z][\w.-]*:?[\w-]*)$/.exec(before);
+    return m ? { text: m[1], start: pos - m[1].length, end: pos } : { text: "", start: pos, end: pos };
+  }
+  function close() { list.hidden = true; items = []; active = -1; }
+  function openList(force) {
+    var w = word();
+    if (!force && w.text.length < 2) { close(); return; }
+    var low = w.text.toLowerCase();
+    var cands = S.completions().filter(function (c) {
+      return c.toLowerCase().indexOf(low) === 0 && c !== w.text;
+    });
+    if (!cands.length && force) cands = S.completions().filter(function (c) { return c.toLowerCase().indexOf(low) >= 0; });
+    cands = Array.from(new Set(cands)).slice(0, 40);
+    if (!cands.length) { close(); return; }
+    from = w.start;
+    KG.clear(list);
+    items = cands;
+    cands.forEach(function (c, i) {
+      var li = KG.el("li", "", c);
+      li.setAttribute("role", "option");
+      li.id = "cmp-" + i;
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); accept(i); });
+      list.appendChild(li);
+    });
+    // under the caret's line
+    var lines = ta.value.slice(0, ta.selectionStart).split("\n").length;
+    list.style.top = Math.min(ta.clientHeight - 20, 6 + lines * 19.5 - ta.scrollTop + 4) + "px";
+    list.hidden = false;
+    move(0);
+  }
+  function move(i) {
+    active = (i + items.length) % items.length;
+    Array.prototype.forEach.call(list.children, function (li, k) { li.setAttribute("aria-selected", k === active ? "true" : "false"); });
+    var li = list.children[active];
+    if (li) KG.scrollTo(list, li, false);
+    ta.setAttribute("aria-activedescendant", li ? li.id : "");
+  }
+  function accept(i) {
+    var w = word(), c = items[i];
+    ta.setRangeText(c, from, w.end, "end");
+    close();
+    paint();
+    ta.focus();
+    S.onChange();
+  }
+  S.onChange = function () {};
+  S.setText = function (q) { ta.value = q; paint(); close(); };
+  S.text = function () { return ta.value; };
+  S.setupEditor = function (onRun) {
+    ta = KG.$("sparql"); hl = KG.$("editor-hl"); list = KG.$("complete");
+    ta.addEventListener("input", function () { paint(); openList(false); S.onChange(); });
+    ta.addEventListener("scroll", function () { hl.scrollTop = ta.scrollTop; });
+    ta.addEventListener("blur", function () { setTimeout(close, 150); });
+    ta.addEventListener("keydown", function (ev) {
+      if (!list.hidden && items.length) {
+        if (ev.key === "ArrowDown") { ev.preventDefault(); move(active + 1); return; }
+        if (ev.key === "ArrowUp") { ev.preventDefault(); move(active - 1); return; }
+        if (ev.key === "Enter" || ev.key === "Tab") { ev.preventDefault(); accept(active); return; }
+        if (ev.key === "Escape") { ev.preventDefault(); close(); return; }
+      }
+      if ((ev.ctrlKey || ev.metaKey) && ev.key === "Enter") { ev.preventDefault(); onRun(); return; }
+      if (ev.ctrlKey && (ev.key === " " || ev.code === "Space")) { ev.preventDefault(); openList(true); return; }
+    });
+    paint();
+  };
+})(window.kgExplorer);
