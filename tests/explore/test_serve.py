@@ -1,0 +1,288 @@
+"""``kg serve``: the views and a read-only SPARQL 1.1 Protocol endpoint on 127.0.0.1, over the embedded store
+and forwarded to a real SPARQL server (``oxigraph serve``); every query through the guard."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kg.api import query
+from kg.explore.queries import resolve_query
+from kg.explore.serve import make_server
+from kg.store.build import build_corpus
+from kg.store.sparql import RemoteStore
+
+from ..rdf.test_cross_report import write_pair
+from ..store.test_remote import free_port, oxigraph_binary
+
+REPO = Path(__file__).resolve().parents[2]
+REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
+N_REPORTS = len(REPORTS) + 2
+NAMED = ["regulations", "problems", "shared_documents", "shared_units", "regulations_across_reports"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The reports of data/reports and two that share a regulation under one problem category, built into an
+    embedded store, and a views folder with a page."""
+    root = tmp_path_factory.mktemp("serve")
+    src = root / "in"
+    src.mkdir()
+    for p in REPORTS:
+        shutil.copy(p, src / p.name)
+    write_pair(src)
+    res = build_corpus([src], root / "build", jobs=1, progress=False)
+    assert res.ok and len(res.reports) == N_REPORTS
+    views = root / "views"
+    views.mkdir()
+    (views / "explorer.html").write_text("<!doctype html><title>explorer</title>", encoding="utf-8")
+    (root / "secret.txt").write_text("not served", encoding="utf-8")
+    return root
+
+
+@contextmanager
+def kg_serve(*args: str):
+    """``kg serve ARGS --port P`` in a subprocess; yields its base URL once it answers."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", *args, "--port", str(port)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"kg serve exited with {proc.returncode}: {proc.stdout.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(base + "/api/source", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("kg serve did not answer within 90 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
+            method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def get(base: str, sparql: str, accept: str | None = None):
+    return request(f"{base}/sparql?" + urllib.parse.urlencode({"query": sparql}),
+                   headers={"Accept": accept} if accept else None)
+
+
+def post_query(base: str, sparql: str):
+    return request(f"{base}/sparql", sparql.encode("utf-8"), {"Content-Type": "application/sparql-query"})
+
+
+def post_form(base: str, **fields: str):
+    return request(f"{base}/sparql", urllib.parse.urlencode(fields).encode(),
+                   {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def bindings(body: bytes) -> list[dict]:
+    return json.loads(body)["results"]["bindings"]
+
+
+@pytest.fixture(scope="module")
+def embedded(built):
+    with kg_serve("--graph", str(built / "build"), "--views", str(built / "views")) as base:
+        yield base
+
+
+# -- over the embedded store
+
+@pytest.mark.parametrize("name", NAMED)
+def test_named_queries_answer_as_kg_query(built, embedded, name):
+    sparql = resolve_query(name)
+    expected = query(name, built / "build")
+    for status, headers, body in (get(embedded, sparql), post_query(embedded, sparql),
+                                  post_form(embedded, query=sparql)):
+        assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")
+        assert json.loads(body)["head"]["vars"] == expected.vars
+        assert bindings(body) == expected.rows, name
+    status, headers, body = get(embedded, sparql, accept="text/csv")
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    assert body.decode("utf-8") == expected.to_csv()
+
+
+def test_cross_report_answers(embedded):
+    status, _, body = get(embedded, resolve_query("shared_documents"))
+    titles = {b["title"]["value"]: int(b["reports"]["value"]) for b in bindings(body)}
+    assert status == 200 and titles["习近平谈治国理政"] == 3
+
+
+def test_ask_construct_and_prefixes(embedded):
+    status, headers, body = get(embedded, "ASK { ?r a kgo:Report }")     # project prefixes need no declaration
+    assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
+    status, headers, body = post_query(embedded, "CONSTRUCT { ?r a kgo:Report } WHERE { ?r a kgo:Report }")
+    assert status == 200 and headers["content-type"].startswith("application/n-triples")
+    assert len(body.decode().strip().splitlines()) == N_REPORTS
+
+
+@pytest.mark.parametrize("how", ["sparql-update", "form-update", "query-insert", "query-drop"])
+def test_updates_are_refused(built, embedded, how):
+    before = query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", built / "build").values()
+    if how == "sparql-update":
+        status, _, body = request(f"{embedded}/sparql", b"DROP ALL", {"Content-Type": "application/sparql-update"})
+    elif how == "form-update":
+        status, _, body = post_form(embedded, update="CLEAR ALL")
+    elif how == "query-insert":
+        status, _, body = post_form(embedded, query="INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    else:
+        status, _, body = get(embedded, "DROP ALL")
+    assert status == 403 and b"read-only" in body
+    assert query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", built / "build").values() == before
+    status, _, _ = request(f"{embedded}/sparql", b"x", {"Content-Type": "text/turtle"}, method="PUT")
+    assert status == 405
+
+
+def test_service_is_refused(embedded):
+    status, _, body = get(embedded, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert status == 403 and b"SERVICE" in body
+    status, _, body = post_query(embedded, "select * { service silent ?x { ?s ?p ?o } }")
+    assert status == 403
+
+
+def test_bad_queries(embedded):
+    assert get(embedded, "SELECT WHERE {")[0] == 400
+    assert request(f"{embedded}/sparql")[0] == 400                                      # no query
+    assert get(embedded, "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")[0] == 403
+    assert request(f"{embedded}/sparql?query=ASK%7B%7D&default-graph-uri=urn:x")[0] == 400
+
+
+def test_views_and_source(built, embedded):
+    status, headers, body = request(embedded + "/")
+    assert status == 200 and b"<title>explorer</title>" in body and headers["content-type"].startswith("text/html")
+    assert request(embedded + "/explorer.html")[0] == 200
+    assert request(embedded + "/../secret.txt")[0] == 404 and request(embedded + "/%2e%2e/secret.txt")[0] == 404
+    assert request(embedded + "/nothing.html")[0] == 404
+    status, _, body = request(embedded + "/api/source")
+    src = json.loads(body)
+    assert status == 200 and src["kind"] == "store" and src["read_only"] is True and f"{N_REPORTS} reports" in src["label"]
+
+
+def test_only_its_own_origin(embedded):
+    port = embedded.rsplit(":", 1)[1]
+    assert request(embedded + "/api/source", headers={"Host": "evil.example"})[0] == 403      # DNS rebinding
+    assert request(embedded + "/api/source", headers={"Host": f"localhost:{port}"})[0] == 200
+    assert post_form(embedded, query="ASK {}")[0] == 200
+    status, _, _ = request(f"{embedded}/sparql", urllib.parse.urlencode({"query": "ASK {}"}).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example"})
+    assert status == 403
+
+
+def test_binds_to_loopback_only(built):
+    server = make_server(built / "build", port=0, views=built / "views")
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+def test_time_limit_and_row_cap(built):
+    with kg_serve("--graph", str(built / "build"), "--timeout", "1", "--max-rows", "2") as base:
+        t0 = time.monotonic()
+        status, _, body = get(base, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert status == 503 and b"time limit" in body and time.monotonic() - t0 < 30
+        status, headers, body = get(base, "SELECT ?r WHERE { ?r a kgo:Report }")
+        assert status == 200 and len(bindings(body)) == 2 and headers.get("kg-truncated") == "true"
+        # the server still answers after a query was stopped
+        assert get(base, "ASK { ?r a kgo:Report }")[0] == 200
+
+
+# -- forwarded to a real SPARQL server
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    binary = oxigraph_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("oxigraph server binary not found (pip install oxigraph)")
+        pytest.skip("oxigraph server binary not found (pip install oxigraph)")
+    loc = tmp_path_factory.mktemp("oxigraph-serve")
+    port = free_port()
+    log = open(loc / "log", "wb")
+    proc = subprocess.Popen([binary, "serve", "--location", str(loc / "db"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"oxigraph serve exited with {proc.returncode}")
+            try:
+                req = urllib.request.Request(base + "/query", data=b"ASK {}",
+                                             headers={"Content-Type": "application/sparql-query"})
+                with urllib.request.urlopen(req, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("oxigraph serve did not answer within 60 s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def forwarded(built, oxigraph):
+    res = build_corpus([built / "in"], built / "remote", store=RemoteStore.oxigraph(oxigraph), jobs=1, progress=False)
+    assert res.ok
+    with kg_serve("--endpoint", oxigraph, "--views", str(built / "views")) as base:
+        yield base
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_forwarded_queries_answer_as_the_embedded_store(built, embedded, forwarded, name):
+    sparql = resolve_query(name)
+    a, b = get(forwarded, sparql), get(embedded, sparql)
+    assert a[0] == b[0] == 200
+    assert bindings(a[2]) == bindings(b[2]) and bindings(a[2])
+
+
+def test_forwarded_source_updates_and_service(oxigraph, forwarded):
+    src = json.loads(request(forwarded + "/api/source")[2])
+    assert src["kind"] == "endpoint" and oxigraph in src["label"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = bindings(get(forwarded, count)[2])
+    assert post_form(forwarded, update=f"DROP GRAPH <{oxigraph}>")[0] == 403
+    assert get(forwarded, "DELETE WHERE { ?s ?p ?o }")[0] == 403
+    assert get(forwarded, f"SELECT * WHERE {{ SERVICE <{oxigraph}/query> {{ ?s ?p ?o }} }}")[0] == 403
+    assert bindings(get(forwarded, count)[2]) == before
+    assert request(forwarded + "/")[0] == 200
