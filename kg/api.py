@@ -14,27 +14,36 @@ Functions that read a build take ``graph`` (the build directory, default ``build
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from pathlib import Path
 from typing import IO
 
-from kg.errors import KgInputError
+from kg.errors import KgError, KgInputError, KgNotFoundError
+from kg.explore import explorer as _explorer
+from kg.explore import serve as _serve
 from kg.explore import stats as _stats
 from kg.explore import trace as _trace
 from kg.explore import views as _views
 from kg.explore.queries import COUNTS, for_report, resolve_query
+from kg.explore.views.pages import find_nodes
 from kg.extract.outline import render as render_outline
 from kg.extract.pipeline import extract
 from kg.model import Extraction, ReportResult
 from kg.rdf import export as _export
 from kg.rdf.ntriples import parse_ntriples
-from kg.rdf.report import process
+from kg.rdf.report import process as _process_report
 from kg.rdf.validate import validate as _validate
+from kg.store import guard as _guard
 from kg.store.base import GraphStore, open_graph, open_store
 from kg.store.build import CorpusResult, build_corpus
 from kg.store.inputs import expand_paths
 from kg.store.memory import MemoryStore
-from kg.store.results import ResultSet
+from kg.store.results import QueryResult, ResultSet
+from kg.store.workers import DEFAULT_MAX_MEMORY as DEFAULT_REPORT_MEMORY
+from kg.store.workers import DEFAULT_TIMEOUT as DEFAULT_REPORT_TIMEOUT
+from kg.store.workers import Budget, OverBudgetError, one_line, within_budget
 
 DEFAULT_REPORTS = Path("data/reports")
 DEFAULT_OUT = Path("build")
@@ -43,15 +52,40 @@ DEFAULT_VIEWS = Path("visualizations")
 VIEWS_MAX_REPORTS = 200
 
 
+def _require_report(store, report: str) -> None:
+    msg = _trace.unknown_report(store, report)
+    if msg:
+        raise KgNotFoundError(msg)
+
+
 def build(paths: list[str | Path] | None = None, out_dir: str | Path = DEFAULT_OUT, *, endpoint: str | None = None,
-          update_endpoint: str | None = None, gsp_endpoint: str | None = None, **options) -> CorpusResult:
+          update_endpoint: str | None = None, gsp_endpoint: str | None = None,
+          timeout: float | None = DEFAULT_REPORT_TIMEOUT, max_memory: float | None = DEFAULT_REPORT_MEMORY,
+          **options) -> CorpusResult:
     """Build reports (files or directories; default ``data/reports``) into ``out_dir``: the embedded
     store (or the SPARQL server ``endpoint``), manifest and small merged outputs. Incremental; see
-    :func:`kg.store.build.build_corpus` for ``options`` (``jobs``, ``rebuild``, ``progress``)."""
+    :func:`kg.store.build.build_corpus` for ``options`` (``jobs``, ``rebuild``, ``progress``). Each report
+    is extracted in a worker process within ``timeout`` seconds and ``max_memory`` MB (``None`` or 0: no
+    limit); a report over its budget fails with a message and the others are built."""
+    options.setdefault("budget", Budget(timeout, max_memory))
     if not endpoint:
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, **options)
     with open_store(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint) as store:
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, store=store, **options)
+
+
+def process(path: str | Path, *, timeout: float | None = DEFAULT_REPORT_TIMEOUT,
+            max_memory: float | None = DEFAULT_REPORT_MEMORY) -> ReportResult:
+    """One report file → its extraction and graph (:func:`kg.rdf.report.process`), in this process, within
+    a budget where one can be kept (:func:`kg.store.workers.within_budget`): ``timeout`` seconds by a timer
+    when called from the main thread (from another thread time is not limited), ``max_memory`` MB of
+    address space added to this process while the report is read (Linux; the limit is the process's, so
+    other threads share it meanwhile). ``None`` or 0: no limit. Over it: :class:`KgInputError` (an
+    ``OverBudgetError``) naming the file and the budget. Warnings are one line each."""
+    with within_budget(Budget(timeout, max_memory), str(path)):
+        res = _process_report(path)
+    res.warnings = [one_line(w) for w in res.warnings]
+    return res
 
 
 def report_files(paths: list[str | Path] | None = None) -> list[Path]:
@@ -59,9 +93,12 @@ def report_files(paths: list[str | Path] | None = None) -> list[Path]:
     return expand_paths(paths or [DEFAULT_REPORTS])
 
 
-def describe_outline(path: str | Path) -> str:
-    """The numbering tree of one report with the role of each level and why (what ``kg build -v`` prints)."""
-    ex = extract(path)
+def describe_outline(path: str | Path, *, timeout: float | None = DEFAULT_REPORT_TIMEOUT,
+                     max_memory: float | None = DEFAULT_REPORT_MEMORY) -> str:
+    """The numbering tree of one report with the role of each level and why (what ``kg build -v`` prints),
+    read within the budget of :func:`process`."""
+    with within_budget(Budget(timeout, max_memory), str(path)):
+        ex = extract(path)
     rep = ex.report
     lines = [f"{Path(path).name}: {len(rep.sections)} sections, {len(rep.aspects())} aspects, "
              f"{len(rep.problems())} problem categories, {len(rep.measures())} measures"]
@@ -83,25 +120,49 @@ def write_views(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFAULT
         return _views.write_views(store.graph(), views_dir)
 
 
+def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFAULT_VIEWS,
+                   endpoint: str | None = None, title: str | None = None) -> Path:
+    """Write the explorer (``explorer.html``: trace, SPARQL in the page, the source text) of a build into
+    ``views_dir``; its path. Left as it is, without reading the graph, when the build did not change."""
+    manifest = Path(graph) / "manifest.json"
+    fingerprint = ""
+    if not endpoint and manifest.is_file():
+        fingerprint = hashlib.sha256(manifest.read_bytes() + str(title).encode("utf-8")).hexdigest()[:24]
+    with open_graph(graph, endpoint) as store:
+        return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint)
+
+
 def query(q: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
-          report: str | None = None) -> ResultSet:
-    """Run a named query, a ``.rq`` file or SPARQL text; ``report`` restricts it to one report (by id)."""
+          report: str | None = None, *, timeout: float | None = _guard.DEFAULT_TIMEOUT,
+          max_rows: int | None = _guard.DEFAULT_MAX_ROWS, allow_service: bool = False) -> QueryResult:
+    """Run a named query, a ``.rq`` file or SPARQL text; ``report`` restricts it to one report (by id;
+    :class:`KgNotFoundError`, naming the report ids, when the build has no such report).
+
+    The query is checked first (no update, no ``FROM``, no ``SERVICE`` unless ``allow_service``: see
+    :mod:`kg.store.guard`) and runs in a child process stopped after ``timeout`` seconds (a ``KgQueryError``
+    says so); the answer has at most ``max_rows`` rows (``.truncated`` when cut). ``None`` or 0: no limit."""
     sparql = resolve_query(q)
+    _guard.precheck(sparql)
     if report:
         sparql = for_report(sparql, report)
-    with open_graph(graph, endpoint) as store:
-        return store.query(sparql)
+    return _guard.run(open_graph, (graph, endpoint), sparql, timeout=timeout, max_rows=max_rows,
+                      allow_service=allow_service,
+                      prepare=functools.partial(_require_report, report=report) if report else None)
 
 
 def trace(what: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
           report: str | None = None) -> ResultSet:
     """Problem category N → every document answering it, or a document title (or part of one) → its
-    mentions with the chain measure → problem category → aspect. Render with :func:`render_trace`."""
+    mentions with the chain measure → problem category → aspect. Render with :func:`render_trace`.
+    :class:`KgNotFoundError` (naming what exists) when the report, the problem category or no title matches."""
     with open_graph(graph, endpoint) as store:
+        if report:
+            _require_report(store, report)
         n = _trace.problem_number(what)
-        if n is not None:
-            return _trace.trace_problem(store, n, report)
-        return _trace.trace_document(store, what, report)
+        rs = _trace.trace_problem(store, n, report) if n is not None else _trace.trace_document(store, what, report)
+        if not rs.rows and (msg := _trace.missing(store, what, report)):
+            raise KgNotFoundError(msg)
+        return rs
 
 
 def render_trace(rs: ResultSet, what: str) -> str:
@@ -128,9 +189,17 @@ def render_stats(s: dict, fmt: str = "table") -> str:
 
 def view(name: str, out: str | Path, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
          depth: int = 2) -> Path:
-    """Write the neighbourhood (``depth`` hops) of the entity whose label contains ``name`` to ``out``."""
+    """Write the neighbourhood (``depth`` hops) of the entity whose label contains ``name`` to ``out``
+    (:class:`KgNotFoundError`, naming the closest labels, when none does)."""
     with open_graph(graph, endpoint) as store:
-        return _views.write_focus(store.graph(), name, Path(out), depth=depth)
+        g = store.graph()
+        G = _views.project(g)
+        if not find_nodes(G, name):
+            labels = _trace.closest(name, (d["label"] for _, d in G.nodes(data=True)))
+            shown = "、".join(lb if len(lb) <= 30 else lb[:29] + "…" for lb in labels)
+            raise KgNotFoundError(f"no entity label contains {name!r}; closest labels: {shown}" if labels
+                                  else f"no entity label contains {name!r}: the graph is empty")
+        return _views.write_focus(g, name, Path(out), depth=depth, projection=G)
 
 
 def export(fmt: str, out: str | os.PathLike | IO[bytes], graph: str | Path = DEFAULT_OUT,
@@ -139,6 +208,21 @@ def export(fmt: str, out: str | os.PathLike | IO[bytes], graph: str | Path = DEF
     with open_graph(graph, endpoint) as store:
         source = store.graph() if isinstance(store, MemoryStore) else store
         _export.export(source, fmt, out)
+
+
+DEFAULT_SERVE_PORT = _serve.DEFAULT_PORT
+DEFAULT_SERVE_TIMEOUT = _serve.DEFAULT_TIMEOUT
+
+
+def serve(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None, port: int = _serve.DEFAULT_PORT,
+          views: str | Path | None = DEFAULT_VIEWS, timeout: float | None = _serve.DEFAULT_TIMEOUT,
+          max_rows: int | None = _guard.DEFAULT_MAX_ROWS, verbose: bool = False) -> _serve.KgServer:
+    """A server on 127.0.0.1:``port`` (0: a free port) for the views folder ``views`` and a read-only SPARQL
+    1.1 endpoint (``/sparql``) over the build ``graph`` or, forwarded, the SPARQL server ``endpoint``; every
+    query within the guard (``timeout`` seconds in a process of its own, ``max_rows``). Not yet serving:
+    call ``serve_forever()`` (and ``server_close()``); its ``url`` and ``source.label`` say where and what."""
+    return _serve.make_server(graph, endpoint, port=port, views=views, timeout=timeout, max_rows=max_rows,
+                              verbose=verbose)
 
 
 def merged(results: list[ReportResult]):
@@ -150,6 +234,6 @@ def merged(results: list[ReportResult]):
 
 
 __all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts",
-           "describe_outline", "report_files", "export",
-           "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "stats", "trace", "validate",
-           "view", "write_views", "DEFAULT_OUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "VIEWS_MAX_REPORTS"]
+           "describe_outline", "report_files", "export", "KgNotFoundError",
+           "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "serve", "stats", "trace", "validate",
+           "view", "write_explorer", "write_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "VIEWS_MAX_REPORTS"]

@@ -1,7 +1,8 @@
 """Command line: a thin layer over :mod:`kg.api`.
 
-Exit codes: 0 success; 1 a query/validation found a problem (e.g. SHACL violation);
-2 bad input or usage (the message names the file and the problem).
+Exit codes: 0 success; 1 a query/validation found a problem (e.g. SHACL violation), or what was asked for
+(a report id, a problem number, a title, a label) is not in the build: the message on stderr names what is;
+2 bad input or usage, or any other error (one line on stderr that names the file and the problem).
 """
 from __future__ import annotations
 
@@ -11,23 +12,62 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import webbrowser
 from pathlib import Path
 
-from kg import api
-from kg.errors import KgError
+from kg import __version__, api
+from kg.errors import KgError, KgInputError
 from kg.explore.queries import NAMED
+from kg.store.guard import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, cap_message
+from kg.store.oxigraph import is_damage
 
 
 def _err(msg: str) -> None:
     print(f"kg: error: {msg}", file=sys.stderr)
 
 
+def _views_dir(views: str | None, build_dir: str | None) -> Path:
+    """``--views``, else ``DIR/visualizations`` for ``--out DIR`` / ``--graph DIR``, else ``visualizations/``."""
+    if views:
+        return Path(views)
+    return Path(build_dir) / api.DEFAULT_VIEWS.name if build_dir else api.DEFAULT_VIEWS
+
+
+def _check_writable_dir(path: Path, option: str, shown: str | Path | None = None) -> None:
+    """One clear error before any work when ``path`` is not, and cannot become, a directory kg can write in
+    (``shown``: the path the user gave, when it is a file to write in ``path``)."""
+    shown = path if shown is None else shown
+    if path.exists() and not path.is_dir():
+        raise KgInputError(f"{option} {shown}: {'' if shown == path else f'{path} '}is a file, not a directory")
+    probe = path.absolute()
+    while not probe.exists():          # the nearest folder that exists: kg would create the rest in it
+        probe = probe.parent
+    if not probe.is_dir():
+        raise KgInputError(f"{option} {shown}: {probe} is a file, not a directory")
+    try:                               # write permission, a read-only file system, a pseudo file system …
+        tempfile.TemporaryDirectory(prefix=".kg-write-check-", dir=probe).cleanup()
+    except OSError as e:
+        raise KgInputError(f"{option} {shown}: cannot write in {probe} ({e.strerror or e})") from None
+
+
+def _check_output_file(path: Path, option: str) -> None:
+    """:func:`_check_writable_dir` for a file to write."""
+    if path.is_dir():
+        raise KgInputError(f"{option} {path}: is a directory, not a file")
+    _check_writable_dir(path.parent, option, shown=path)
+
+
 def cmd_build(args) -> int:
-    out = Path(args.out)
+    out = Path(args.out or api.DEFAULT_OUT)
+    views = _views_dir(args.views, args.out)
+    _check_writable_dir(out, "--out")
+    if not args.no_views:
+        _check_writable_dir(views, "--views")
     fresh = not out.exists()
     res = api.build(args.reports, out, endpoint=args.endpoint, update_endpoint=args.update_endpoint,
-                    gsp_endpoint=args.gsp_endpoint, jobs=args.jobs, rebuild=args.rebuild)
+                    gsp_endpoint=args.gsp_endpoint, jobs=args.jobs, rebuild=args.rebuild,
+                    timeout=args.timeout, max_memory=args.max_memory)
     for f in res.failed:
         _err(str(f))
     if fresh and res.failed and not res.reports:
@@ -41,27 +81,73 @@ def cmd_build(args) -> int:
         failed = {str(f.path) for f in res.failed}
         for path in api.report_files(args.reports):
             if str(path) not in failed:
-                print(api.describe_outline(path))
+                print(api.describe_outline(path, timeout=args.timeout, max_memory=args.max_memory))
     print("  " + ", ".join(f"{k}: {n}" for k, n in api.counts(out, args.endpoint).items()))
     if not args.no_views and len(res.reports) > api.VIEWS_MAX_REPORTS:
         print(f"views: skipped for {len(res.reports)} reports (> {api.VIEWS_MAX_REPORTS}: the whole graph would not "
               "fit in memory); build a subset, or use kg query / kg trace", file=sys.stderr)
     elif not args.no_views and res.reports:
-        written = api.write_views(out, args.views, args.endpoint)
-        print(f"views: {len(written)} files in {args.views}/ ({', '.join(p.name for p in written[:3])}, …)")
+        written = api.write_views(out, views, args.endpoint)
+        print(f"views: {len(written)} files in {views}/ ({', '.join(p.name for p in written[:3])}, …)")
+    if not args.no_views and res.reports:
+        page = api.write_explorer(out, views, args.endpoint)
+        print(f"explorer: {page}")
+        if not args.no_open and _can_open():
+            webbrowser.open(page.resolve().as_uri())
     return 2 if res.failed else 0
 
 
+def _can_open() -> bool:
+    """A browser can be opened: not in CI, and on Linux only with a display."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        return False
+    return sys.platform != "linux" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_query(args) -> int:
-    rs = api.query(args.query, args.graph, args.endpoint, args.report)
+    rs = api.query(args.query, args.graph, args.endpoint, args.report, timeout=args.timeout,
+                   max_rows=args.max_rows, allow_service=args.allow_service)
     text = {"json": rs.to_json, "csv": rs.to_csv, "table": rs.to_table}[args.format]()
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if getattr(rs, "truncated", False):
+        sys.stdout.flush()
+        print(f"kg: warning: {cap_message(args.max_rows, 'triple' if rs.kind == 'graph' else 'row')}", file=sys.stderr)
     return 0
+
+
+def cmd_serve(args) -> int:
+    graph_dir = args.graph if args.graph != str(api.DEFAULT_OUT) and not args.endpoint else None
+    server = api.serve(args.graph, args.endpoint, port=args.port, views=_views_dir(args.views, graph_dir),
+                       timeout=args.timeout, max_rows=args.max_rows, verbose=args.verbose)
+    print(f"kg serve: {server.url} (the views) and {server.url}sparql (read-only SPARQL) over "
+          f"{server.source.label}; Ctrl-C stops it", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _limit(kind):
+    def parse(s: str):
+        try:
+            v = kind(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
+        if v < 0:
+            raise argparse.ArgumentTypeError(f"{s}: must be 0 (no limit) or more")
+        return v
+    return parse
 
 
 def cmd_trace(args) -> int:
     rs = api.trace(args.what, args.graph, args.endpoint, args.report)
-    print(rs.to_json() if args.format == "json" else api.render_trace(rs, args.what))
+    if args.format == "json":
+        print(rs.to_json())
+    else:   # no rows: what was asked exists but no document answers it (a message, not data: stderr)
+        print(api.render_trace(rs, args.what), file=sys.stdout if rs.rows else sys.stderr)
     return 0 if rs.rows else 1
 
 
@@ -78,7 +164,9 @@ def cmd_stats(args) -> int:
 
 
 def cmd_view(args) -> int:
-    out = Path(args.out) if args.out else Path(args.views) / f"focus-{_slug(args.name)}.html"
+    graph_dir = args.graph if args.graph != str(api.DEFAULT_OUT) and not args.endpoint else None
+    out = Path(args.out) if args.out else _views_dir(args.views, graph_dir) / f"focus-{_slug(args.name)}.html"
+    _check_output_file(out, "--out" if args.out else "--views")
     path = api.view(args.name, out, args.graph, args.endpoint, depth=args.depth)
     print(f"view: {path}")
     if not args.no_open and not os.environ.get("CI") and (sys.platform != "linux" or os.environ.get("DISPLAY")):
@@ -92,10 +180,31 @@ def _slug(name: str) -> str:
 
 
 def cmd_export(args) -> int:
+    if args.out != "-":
+        _check_output_file(Path(args.out), "--out")
     api.export(args.format, args.out if args.out != "-" else sys.stdout.buffer, args.graph, args.endpoint)
     if args.out != "-":
         print(f"exported {args.format} to {args.out}")
     return 0
+
+
+class _Version(argparse.Action):
+    """``kg --version``: kg's version, then Python's and the main libraries' (what a bug report needs)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib import metadata
+
+        libs = []
+        for name in ("pyoxigraph", "rdflib", "jieba"):
+            try:
+                libs.append(f"{name} {metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                libs.append(f"{name} missing")
+        print(f"kg {__version__} (Python {sys.version.split()[0]}; {', '.join(libs)})")
+        parser.exit()
 
 
 def _source_options() -> argparse.ArgumentParser:
@@ -108,15 +217,25 @@ def _source_options() -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Rectification reports → RDF knowledge graph.")
+    p.add_argument("--version", action=_Version, help="print kg's version (and its main libraries') and exit")
     sub = p.add_subparsers(dest="cmd", required=True)
     src = _source_options()
     b = sub.add_parser("build", help="extract reports into a graph")
     b.add_argument("reports", nargs="*", help="report files or directories (default data/reports)")
-    b.add_argument("--out", default=str(api.DEFAULT_OUT), help="output directory (default build/)")
+    b.add_argument("--out", help="output directory (default build/)")
     b.add_argument("--no-views", action="store_true", help="do not write HTML views")
-    b.add_argument("--views", default="visualizations", help="directory for the HTML views (default visualizations/)")
+    b.add_argument("--no-open", action="store_true",
+                   help="do not open the explorer in a browser (it is never opened in CI or without a display)")
+    b.add_argument("--views", help="directory for the HTML views (default: DIR/visualizations/ with --out DIR, "
+                   "else visualizations/)")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     b.add_argument("--rebuild", action="store_true", help="re-extract every report, rebuild the store")
+    b.add_argument("--timeout", type=_limit(float), default=api.DEFAULT_REPORT_TIMEOUT, metavar="SECONDS",
+                   help=f"time budget of one report: a report not extracted after this long fails, the others are "
+                   f"built (default {api.DEFAULT_REPORT_TIMEOUT:g}; 0: no limit)")
+    b.add_argument("--max-memory", type=_limit(float), default=api.DEFAULT_REPORT_MEMORY, metavar="MB",
+                   help=f"memory budget of one report: a report that needs more fails, the others are built "
+                   f"(default {api.DEFAULT_REPORT_MEMORY:g}; 0: no limit)")
     b.add_argument("-v", "--verbose", action="store_true",
                    help="print each report's outline: its numbering levels, the role chosen for each and why")
     b.add_argument("--endpoint", help="build into a SPARQL 1.1 server instead of DIR/store: its query endpoint "
@@ -128,6 +247,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020): fast on a large store")
+    q.add_argument("--timeout", type=_limit(float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the query after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)")
+    q.add_argument("--max-rows", type=_limit(int), default=DEFAULT_MAX_ROWS, metavar="N",
+                   help=f"print at most N rows or triples (default {DEFAULT_MAX_ROWS:,}; 0: no cap)")
+    q.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses call other SPARQL servers (refused by default: kg works offline)")
     q.set_defaults(func=cmd_query)
     t = sub.add_parser("trace", help="regulation → measure → problem → aspect, or problem N → regulations", parents=[src])
     t.add_argument("what", help="a document title (or part of one), or a problem category number")
@@ -139,7 +264,8 @@ def parser() -> argparse.ArgumentParser:
     vw = sub.add_parser("view", help="write (and open) a focused view of one entity's neighbourhood", parents=[src])
     vw.add_argument("name", help="label or title (or part of one) of the entity")
     vw.add_argument("--depth", type=int, default=2)
-    vw.add_argument("--views", default="visualizations", help="directory for the view (default visualizations/)")
+    vw.add_argument("--views", help="directory for the view (default: DIR/visualizations/ with --graph DIR, "
+                    "else visualizations/)")
     vw.add_argument("-o", "--out", help="output HTML file")
     vw.add_argument("--no-open", action="store_true", help="do not open a browser")
     vw.set_defaults(func=cmd_view)
@@ -151,6 +277,17 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=["table", "json"], default="table")
     st.add_argument("--top", type=int, default=10)
     st.set_defaults(func=cmd_stats)
+    sv = sub.add_parser("serve", help="serve the views and a read-only SPARQL endpoint on 127.0.0.1", parents=[src])
+    sv.add_argument("--port", type=int, default=api.DEFAULT_SERVE_PORT,
+                    help=f"port on 127.0.0.1 (default {api.DEFAULT_SERVE_PORT}; 0: any free port)")
+    sv.add_argument("--views", help="folder of the pages to serve (default: DIR/visualizations/ with --graph DIR, "
+                    "else visualizations/)")
+    sv.add_argument("--timeout", type=_limit(float), default=api.DEFAULT_SERVE_TIMEOUT, metavar="SECONDS",
+                    help=f"stop each query after this long (default {api.DEFAULT_SERVE_TIMEOUT:g}; 0: no limit)")
+    sv.add_argument("--max-rows", type=_limit(int), default=DEFAULT_MAX_ROWS, metavar="N",
+                    help=f"answer at most N rows or triples per query (default {DEFAULT_MAX_ROWS:,}; 0: no cap)")
+    sv.add_argument("-v", "--verbose", action="store_true", help="log each request on stderr")
+    sv.set_defaults(func=cmd_serve)
     return p
 
 
@@ -158,12 +295,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except api.KgNotFoundError as e:     # a report id, problem number, title or label the build does not have
+        _err(str(e))
+        return 1
     except KgError as e:
         _err(str(e))
         return 2
     except BrokenPipeError:   # output piped into head / less that closed early
         sys.stderr.close()
         return 0
+    except OSError as e:      # a file or folder that cannot be read or written (permissions, a full disk …)
+        _err(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
+        return 2
+    except RuntimeError as e:   # Oxigraph's word for a damaged store (a checksum failure) that no layer caught
+        if not is_damage(e):
+            raise
+        _err(f"a store is damaged ({' '.join(str(e).split())}); run kg build --rebuild")
+        return 2
     except KeyboardInterrupt:
         _err("interrupted; nothing half-written was left behind")
         return 130

@@ -2,6 +2,8 @@
 import csv
 import io
 import json
+import os
+import sys
 
 import pytest
 
@@ -85,11 +87,12 @@ def test_build_writes_offline_views_and_view_command(tmp_path, capsys):
     out, views = tmp_path / "b", tmp_path / "v"
     assert main(["build", str(SEED), "--out", str(out), "--views", str(views)]) == 0
     names = sorted(p.name for p in views.glob("*.html"))
-    assert names == ["aspect-1.html", "aspect-2.html", "aspect-3.html", "aspect-4.html", "overview.html", "trace.html"]
+    assert names == ["aspect-1.html", "aspect-2.html", "aspect-3.html", "aspect-4.html", "explorer.html", "overview.html",
+                     "trace.html"]
     assert main(["view", "调研工作办法", "--graph", str(out), "-o", str(tmp_path / "f.html"), "--no-open"]) == 0
     html = (tmp_path / "f.html").read_text(encoding="utf-8")
     assert "中国作家协会调研工作办法" in html and "https://cdn" not in html
-    assert main(["view", "不存在的名称", "--graph", str(out), "-o", str(tmp_path / "g.html"), "--no-open"]) == 2
+    assert main(["view", "不存在的名称", "--graph", str(out), "-o", str(tmp_path / "g.html"), "--no-open"]) == 1
     assert not (tmp_path / "g.html").exists()
 
 
@@ -135,3 +138,121 @@ def test_query_errors_are_one_line_and_exit_2(built, capsys):
     assert main(["query", "SELECT ?x WHERE { ?x ?y }", "--graph", str(built)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kg: error: invalid SPARQL") and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- messages and outputs (issue 12)
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_views_go_beside_the_build_they_show(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    src = write(tmp_path, "mini.txt", MINI)
+    assert main(["build", str(src)]) == 0                           # the default build: build/ and visualizations/
+    assert (tmp_path / "build" / "store").is_dir() and (tmp_path / "visualizations" / "overview.html").is_file()
+    default_views = {p.name: p.read_bytes() for p in (tmp_path / "visualizations").iterdir()}
+    assert main(["build", str(src), "--out", "other"]) == 0         # --out DIR: DIR/visualizations/
+    assert (tmp_path / "other" / "visualizations" / "overview.html").is_file()
+    assert " files in other/visualizations/ (overview.html" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in (tmp_path / "visualizations").iterdir()} == default_views
+    assert main(["build", str(src), "--out", "third", "--views", "mine"]) == 0   # --views still wins
+    assert (tmp_path / "mine" / "overview.html").is_file() and not (tmp_path / "third" / "visualizations").exists()
+    assert main(["view", "理论学习制度", "--graph", "other", "--no-open"]) == 0   # a view of a build goes beside it
+    assert [p.name for p in (tmp_path / "other" / "visualizations").glob("focus-*.html")] != []
+    assert not list((tmp_path / "visualizations").glob("focus-*.html"))
+
+
+@pytest.mark.parametrize("case", ["out is a file", "out under a file", "views is a file", "out in /sys",
+                                  "views in /sys", "export to /sys"])
+def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys, case):
+    src = write(tmp_path, "mini.txt", MINI)
+    afile = write(tmp_path, "afile", "x")
+    out = tmp_path / "out"
+    argv = {"out is a file": ["build", str(src), "--out", str(afile)],
+            "out under a file": ["build", str(src), "--out", str(afile / "sub")],
+            "views is a file": ["build", str(src), "--out", str(out), "--views", str(afile)],
+            # sysfs refuses new entries to everyone, root included
+            "out in /sys": ["build", str(src), "--out", "/sys/kg-test-out"],
+            "views in /sys": ["build", str(src), "--out", str(out), "--views", "/sys/kg-test-views"],
+            "export to /sys": ["export", "--graph", str(out), "-o", "/sys/kg-test.trig"]}[case]
+    if case == "export to /sys":
+        assert main(["build", str(src), "--out", str(out), "--no-views"]) == 0
+        capsys.readouterr()
+    assert main(argv) == 2
+    out_err = capsys.readouterr()
+    line = _one_error_line(out_err.err)
+    assert out_err.out == ""
+    if case.startswith(("out", "views")):
+        option = "--out" if case.startswith("out") else "--views"
+        assert line.startswith(f"kg: error: {option} ") and ("is a file" in line or "cannot write in /sys" in line)
+        assert not out.exists()                  # refused before any work
+    else:
+        assert line.startswith("kg: error: --out /sys/kg-test.trig: cannot write in /sys")
+    assert afile.read_text() == "x"
+
+
+def test_not_found_exits_1_and_names_what_exists(built, capsys):
+    def run(*argv):
+        rc = main([*argv, "--graph", str(built)])
+        res = capsys.readouterr()
+        assert res.out == ""
+        return rc, _one_error_line(res.err)
+
+    rc, line = run("trace", "99")
+    assert rc == 1 and "no problem category 99" in line and "problem categories: 1–13" in line
+    rc, line = run("trace", "问题5", "--report", "nosuch")
+    assert rc == 1 and "no report 'nosuch'" in line and "report ids: zuoxie_2020" in line
+    rc, line = run("query", "problems", "--report", "nosuch")
+    assert rc == 1 and "report ids: zuoxie_2020" in line
+    rc, line = run("trace", "不存在的调研办法")
+    assert rc == 1 and "《中国作家协会调研工作办法》" in line
+    rc, line = run("view", "作家协会调研X", "--no-open", "-o", str(built / "x.html"))
+    assert rc == 1 and "中国作家协会调研工作办法" in line and not (built / "x.html").exists()
+    # what exists still answers, on stdout
+    assert main(["trace", "问题8", "--report", "zuoxie_2020", "--graph", str(built)]) == 0
+    assert "中国作家协会调研工作办法" in capsys.readouterr().out
+
+
+def test_version_is_the_package_version(capsys):
+    import tomllib
+    from pathlib import Path
+
+    import kg
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"kg {kg.__version__} (Python ") and "jieba " in out and "pyoxigraph " in out
+    assert kg.__version__ == pyproject["project"]["version"]
+
+
+def test_segment_cache_keeps_one_table_per_jieba_version(tmp_path, monkeypatch):
+    import jieba
+
+    from kg.extract import segment
+    cache = tmp_path / "kg"
+    cache.mkdir()
+    group = f"posseg.{jieba.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}."
+    old_same = write(cache, f"{group}0123456789abcdef.cache", b"an earlier install's table")
+    legacy = write(cache, "posseg.0123456789abcdef.cache", b"the old naming")
+    killed = write(cache, f"{group}0123456789abcdef.cache.99999.tmp", b"a writer killed half-way")
+    os.utime(killed, (1, 1))
+    other = write(cache, "posseg.0.39-py3.11.fedcba9876543210.cache", b"another jieba version's table")
+    mine = write(cache, "notes.txt", "not ours")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    segment.posseg_tables.cache_clear()
+    try:
+        tables = segment.posseg_tables()
+        new = sorted(p.name for p in cache.glob(group + "*"))
+        assert len(new) == 1 and new[0].endswith(".cache") and new[0] != old_same.name
+        assert not old_same.exists() and not legacy.exists() and not killed.exists()
+        assert other.exists() and mine.exists()
+        segment.posseg_tables.cache_clear()     # read back: the same tables, the same single file
+        assert segment.posseg_tables()["trans_P"] == tables["trans_P"]
+        assert sorted(p.name for p in cache.iterdir()) == sorted([new[0], other.name, mine.name])
+    finally:
+        segment.posseg_tables.cache_clear()

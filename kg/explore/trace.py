@@ -5,8 +5,11 @@ stores predeclare the project's prefixes.
 """
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
+from kg.rdf.vocab import report_iri
 from kg.store.results import ResultSet
 
 
@@ -76,8 +79,11 @@ def problem_number(q: str) -> int | None:
 def render(rs: ResultSet, query: str) -> str:
     """Human-readable chain: per document (title query) or per problem category (number query)."""
     rows = rs.values()
-    if not rows:
-        return f"no document or problem matches {query!r}"
+    if not rows:     # what was asked exists (see :func:`missing`) but no document answers it
+        n = problem_number(query)
+        if n is not None:
+            return f"problem category {n}: no document is mentioned in its measures"
+        return f"no mention of a document whose title contains {_strip_title(query)!r} has a sentence to show"
     return (_render_problem if problem_number(query) is not None else _render_document)(rows)
 
 
@@ -121,3 +127,103 @@ def _render_problem(rows: list[dict]) -> str:
             out.append(f"  ├─ measure {measure}: {r['measure_heading']}")
         out.append(f"  │    《{r['title']}》 [{r['kind']}] {r['action']} · line {r['line']}: “{r['sentence']}”")
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- what exists ("not found" messages)
+
+def report_ids(backend) -> list[str]:
+    """The ids of the reports in a store (the last segment of their IRIs), in natural order."""
+    rows = backend.query("SELECT ?report WHERE { ?report a kgo:Report }").values()
+    return sorted({_rid(r) for r in rows}, key=_natural)
+
+
+def has_report(backend, report: str) -> bool:
+    """Whether the store holds the report whose id is ``report``."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", report):
+        return False
+    q = f"SELECT ?report WHERE {{ VALUES ?report {{ <{report_iri(report)}> }} ?report a kgo:Report }}"
+    return bool(backend.query(q).rows)
+
+
+def unknown_report(backend, report: str) -> str | None:
+    """None when the store holds report ``report``; else a message naming the report ids it has."""
+    if has_report(backend, report):
+        return None
+    ids = report_ids(backend)
+    if not ids:
+        return f"no report {report!r}: the graph holds no report yet (kg build adds them)"
+    shown = ids if len(ids) <= 10 else sorted(closest(report, ids, 10), key=_natural)
+    more = f" … ({len(ids)} in all: kg query report lists them)" if len(shown) < len(ids) else ""
+    return f"no report {report!r}; report ids: {', '.join(shown)}{more}"
+
+
+def problem_numbers(backend, report: str | None = None) -> list[int]:
+    """The problem category numbers of a store (of one report)."""
+    q = ("SELECT DISTINCT ?n WHERE { ?p a kgo:ProblemCategory ; kgo:number ?n ; kgo:inReport ?report . %s }"
+         % _report_filter(report))
+    return sorted({int(r["n"]) for r in backend.query(q).values()})
+
+
+def document_titles(backend, report: str | None = None) -> list[str]:
+    """The titles of the documents mentioned in a store (in one report)."""
+    q = ("SELECT DISTINCT ?title WHERE { ?mention kgo:mentions ?doc ; kgo:inReport ?report . "
+         "?doc a kgo:Document ; dcterms:title ?t . %s BIND(STR(?t) AS ?title) }" % _report_filter(report))
+    return sorted({r["title"] for r in backend.query(q).values()})
+
+
+def missing(backend, what: str, report: str | None = None) -> str | None:
+    """Why a trace found nothing when what ``what`` names is not in the store: a message naming what is
+    (the problem category numbers, a few document titles); None when it is there.
+
+    The message says what exists, e.g. "no problem category 99; problem categories: 1–13".
+    """
+    where = f" in report {report}" if report else ""
+    n = problem_number(what)
+    if n is not None:
+        numbers = problem_numbers(backend, report)
+        if n in numbers:
+            return None
+        if not numbers:
+            return f"no problem category {n}{where}: there are no problem categories"
+        return f"no problem category {n}{where}; problem categories: {ranges(numbers)}"
+    q = _strip_title(what)
+    titles = document_titles(backend, report)
+    if any(q in t for t in titles):
+        return None
+    if not titles:
+        return f"no document title contains {q!r}{where}: no document is mentioned"
+    return (f"no document title contains {q!r}{where}; closest titles: "
+            + "、".join(f"《{t}》" for t in closest(q, titles)) + " (kg query documents lists them all)")
+
+
+def closest(query: str, names: Iterable[str], n: int = 5) -> list[str]:
+    """The ``n`` names most like ``query``: the 50 sharing the most characters with it, ranked by
+    :class:`difflib.SequenceMatcher` (which prefers names near the query's length), then the shortest.
+
+    >>> closest("调研办法", ["干部选拔任用工作实施办法", "中国作家协会调研工作办法", "规划纲要"], 2)
+    ['中国作家协会调研工作办法', '干部选拔任用工作实施办法']
+    """
+    q = query.casefold()
+    chars = set(q)
+    short = sorted((-len(chars & set(s.casefold())), len(s), s) for s in set(names))[:50]
+    ranked = sorted((-difflib.SequenceMatcher(None, q, s.casefold()).ratio(), len(s), s) for _, _, s in short)
+    return [s for _, _, s in ranked[:n]]
+
+
+def ranges(numbers: list[int]) -> str:
+    """Sorted numbers as runs.
+
+    >>> ranges([1, 2, 3, 5, 7, 8])
+    '1–3, 5, 7–8'
+    """
+    runs: list[list[int]] = []
+    for x in numbers:
+        if runs and x == runs[-1][1] + 1:
+            runs[-1][1] = x
+        else:
+            runs.append([x, x])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _natural(s: str):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]

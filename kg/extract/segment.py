@@ -123,8 +123,9 @@ _POSSEG_RES = ("re_han_internal", "re_skip_internal", "re_num", "re_eng", "re_ha
 
 
 def _posseg_cache_path() -> "Path | None":
-    """``$XDG_CACHE_HOME/kg/posseg.KEY.cache`` (default ``~/.cache``): per user, not in a shared
-    temporary directory (marshal data must come from a trusted writer)."""
+    """``$XDG_CACHE_HOME/kg/posseg.JIEBA-pyX.Y.KEY.cache`` (default ``~/.cache``): per user, not in a shared
+    temporary directory (marshal data must come from a trusted writer). KEY changes with jieba's dictionary
+    file (a reinstall); :func:`_remove_stale_tables` keeps one table per jieba and Python version."""
     import hashlib
     import os
     import sys
@@ -138,7 +139,42 @@ def _posseg_cache_path() -> "Path | None":
     except (OSError, RuntimeError):      # no dictionary file, or no home directory
         return None
     key = f"{jieba.__version__}|{d.st_size}|{d.st_mtime_ns}|{sys.version_info[:2]}|{_POSSEG_NAMES}|{_POSSEG_RES}"
-    return base / "kg" / f"posseg.{hashlib.sha1(key.encode()).hexdigest()[:16]}.cache"
+    return base / "kg" / f"{_posseg_group()}{hashlib.sha1(key.encode()).hexdigest()[:16]}.cache"
+
+
+def _posseg_group() -> str:
+    """The start of the names of the tables of this jieba and Python version: ``posseg.0.42.1-py3.11.``."""
+    import re
+    import sys
+
+    import jieba
+
+    version = re.sub(r"[^A-Za-z0-9.]+", "_", str(jieba.__version__))
+    return f"posseg.{version}-py{sys.version_info[0]}.{sys.version_info[1]}."
+
+
+def _remove_stale_tables(path) -> None:
+    """After ``path`` was written: remove the other tables of the same jieba and Python version (left by
+    earlier installs), tables named the old way (``posseg.KEY.cache``) and temporary files over an hour
+    old (a writer that was killed). Tables of other jieba or Python versions stay: another install may use them."""
+    import re
+    import time
+
+    group, now = _posseg_group(), time.time()
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return
+    for f in entries:
+        name = f.name
+        stale_table = name != path.name and name.endswith(".cache") and (
+            name.startswith(group) or re.fullmatch(r"posseg\.[0-9a-f]{16}\.cache", name))
+        try:
+            stale_tmp = name.startswith("posseg.") and name.endswith(".tmp") and now - f.stat().st_mtime > 3600
+            if stale_table or stale_tmp:
+                f.unlink()
+        except OSError:
+            pass
 
 
 @lru_cache(maxsize=1)
@@ -174,6 +210,7 @@ def posseg_tables() -> dict:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(marshal.dumps({**data, "word_tag_tab": data["word_tag_tab"].to_bytes()}))
             os.replace(tmp, path)
+            _remove_stale_tables(path)
         except (OSError, ValueError):
             try:
                 tmp.unlink()

@@ -13,8 +13,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
+from kg.extract import extractor_version
+from kg.extract.resolve import is_self_standing, shared_name
 from kg.model import Anomaly, DocumentMention, Entity, Extraction, Figure, Measure, Report, Span, Text
 from kg.rdf.ntriples import parse_ntriples
 from kg.rdf.vocab import DCTERMS, FOAF, KGO, KGR, OA, ORG, PROV, RDF, RDFS, SKOS, XSD, report_iri  # noqa: F401 (report_iri: API)
@@ -26,30 +29,100 @@ ENTITY_CLASS = {"organization": str(ORG.Organization), "award": str(KGO.Award), 
 ENTITY_PATH = {"organization": "org", "award": "award", "activity": "activity", "person": "person"}
 SENTENCE_END = "。！？!?\n"
 _SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
+SENTENCE_MAX = 500       # a longer "sentence" (real ones: under 400 characters) is quoted as a window
+SENTENCE_WINDOW = 40     # … of this many characters either side of the span
 CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def report_id(path: str | Path, sha256: str) -> str:
-    """ASCII id of a report: its file stem when that is ASCII, else a hash of its bytes.
+    """ASCII id of a report: its file stem when that is ASCII, else an ASCII slug of it (Chinese in pinyin);
+    a file that is not ``.txt`` has its format after it (``a.txt`` → ``a``, ``a.pdf`` → ``a-pdf``: the two
+    never collide). A stem with no letter or digit to keep (``..txt``) gives ``r`` + 12 hex of the bytes' hash,
+    so an id is never ``.``, ``..`` or empty.
 
-    >>> report_id("data/reports/zuoxie_2020.txt", "ab" * 32), report_id("报告.txt", "ab" * 32)
-    ('zuoxie_2020', 'rabababababab')
+    >>> report_id("data/reports/zuoxie_2020.txt", "ab" * 32), report_id("中国作协2020.txt", "ab" * 32)
+    ('zuoxie_2020', 'zhong-guo-zuo-xie-2020')
+    >>> report_id("a.pdf", "ab" * 32), report_id("..txt", "ab" * 32), report_id("报告 (二).docx", "ab" * 32)
+    ('a-pdf', 'rabababababab', 'bao-gao-er-docx')
     """
-    stem = Path(path).stem
+    p = Path(path)
+    stem, suffix = p.stem, p.suffix.lower()
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-")
-    if slug and slug == stem:
-        return slug
-    return "r" + sha256[:12]
+    if not (slug and slug == stem):
+        slug = _ascii_slug(stem)
+    if not re.search(r"[A-Za-z0-9]", slug):
+        slug = "r" + sha256[:12]
+    if suffix not in ("", ".txt"):
+        slug += "-" + re.sub(r"[^a-z0-9]+", "", suffix)
+    return slug
+
+
+_HAN_RE = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+
+
+def _ascii_slug(stem: str) -> str:
+    """``stem`` in ASCII: Chinese in toneless pinyin (pypinyin), other letters without their accents, each
+    run of anything else one ``-``."""
+    words: list[str] = []
+    for k, run in enumerate(_HAN_RE.split(unicodedata.normalize("NFKC", stem))):
+        if k % 2:
+            from pypinyin import lazy_pinyin   # heavy (its dictionaries): only for a name that needs it
+            words.extend(lazy_pinyin(run))
+        else:
+            words.append(unicodedata.normalize("NFKD", run).encode("ascii", "ignore").decode("ascii"))
+    return re.sub(r"[^A-Za-z0-9]+", "-", "-".join(words)).strip("-")
 
 
 def digest(s: str, n: int = 16) -> str:
     return hashlib.sha1(s.encode("utf-8")).hexdigest()[:n]
 
 
+#: a version marker at the end of a title: （试行） （暂行） （修订） （2019年修订） （征求意见稿） …
+_VERSION_RE = re.compile(r"\((?:\d{4}年)?(?:试行|暂行|修订|修订版|修订稿|修正|修正版|草案|征求意见稿|版)\)$")
+#: the issuing body of Party rules and national laws, left out in their usual short forms
+#: (《巡视工作条例》 is 《中国共产党巡视工作条例》, 《监察法》 《中华人民共和国监察法》): (prefix, shortest rest)
+_SHORT_FORM_PREFIXES = (("中国共产党", 4), ("中华人民共和国", 2))
+_TITLE_NOISE_RE = re.compile(r"[\s·・“”‘’\"'《》〈〉]")
+
+
+def document_key(title: str) -> str:
+    """What the titles of one document have in common across reports: the title without a version
+    marker, without the 中国共产党 / 中华人民共和国 of its usual short form, in NFKC without spaces,
+    quotes and inner brackets. Short forms and （试行）/（修订）/（暂行） versions of a title share it.
+
+    >>> document_key("中国共产党支部工作条例（试行）") == document_key("支部工作条例") == "支部工作条例"
+    True
+    >>> document_key("中华人民共和国监察法"), document_key("中国共产党章程"), document_key("某某办法（2019年修订）")
+    ('监察法', '中国共产党章程', '某某办法')
+    """
+    key = _TITLE_NOISE_RE.sub("", unicodedata.normalize("NFKC", title))
+    while True:
+        bare = _VERSION_RE.sub("", key)
+        if bare == key or not bare:
+            break
+        key = bare
+    for prefix, rest in _SHORT_FORM_PREFIXES:
+        if key.startswith(prefix) and len(key) - len(prefix) >= rest:
+            return key[len(prefix):]
+    return key
+
+
 def document_iri(title: str) -> str:
-    """The report-independent IRI of a document title: what per-report document nodes
-    ``skos:exactMatch`` (join on it to find the same document across reports)."""
-    return f"{KGR}document/{digest(title)}"
+    """The report-independent IRI ``kgr:document/{sha1(key)[:16]}`` of a document title (its
+    :func:`document_key`): what per-report document nodes ``skos:exactMatch`` (join on it to find the
+    same document across reports, whichever short form or version each report names)."""
+    return f"{KGR}document/{digest(document_key(title))}"
+
+
+def org_iri(name: str) -> str:
+    """The report-independent IRI ``kgr:org/{sha1(shared name)[:16]}`` of a unit whose name stands on its
+    own (:func:`kg.extract.resolve.is_self_standing`; the shared name is
+    :func:`kg.extract.resolve.shared_name`): what the per-report unit nodes ``skos:exactMatch``.
+
+    >>> org_iri("中国作协") == org_iri("中国作家协会"), org_iri("中共中国作家协会党组") == org_iri("中国作协党组")
+    (True, True)
+    """
+    return f"{KGR}org/{digest(shared_name(name))}"
 
 
 class _NS:
@@ -135,6 +208,8 @@ class _Builder:
         hi = ends[j] if j < len(ends) else len(t)
         if hi < len(t) and t[hi] != "\n":
             hi += 1
+        if hi - lo > SENTENCE_MAX:    # a run-on text without stops: a window around the span (the graph stays linear)
+            lo, hi = max(lo, span.start - SENTENCE_WINDOW), min(hi, span.end + SENTENCE_WINDOW)
         return Span(min(lo, span.start), max(hi, span.end))
 
     def evidence(self, node: str, span: Span) -> None:
@@ -149,6 +224,9 @@ class _Builder:
         self.add(ev, _OA.start, lit(span.start))
         self.add(ev, _OA.end, lit(span.end))
         self.add(ev, _KGO.line, lit(self.ex.text.line_of(span.start)))
+        page = self.ex.text.page_of(span.start)
+        if page is not None:
+            self.add(ev, _KGO.page, lit(page))
         self.add(ev, _KGO.sentence, zh(sent.text(self.t)))
         self.add(ev, _KGO.sentenceStart, lit(sent.start))
         self.add(ev, _KGO.sentenceEnd, lit(sent.end))
@@ -173,6 +251,12 @@ class _Builder:
         self.add(R, _KGO.sourceFile, zh(name) if CJK_RE.search(name) else lit(name))
         self.add(R, _KGO.sha256, lit(ex.text.sha256))
         self.add(R, _KGO.truncated, lit(ex.text.truncated))
+        self.add(R, _KGO.sourceFormat, lit(ex.text.source_format))
+        if ex.text.source_url:
+            self.add(R, _KGO.sourceUrl, lit(ex.text.source_url, datatype="anyURI"))
+        if ex.text.published:
+            self.add(R, _KGO.sourceDate, lit(ex.text.published[:10], datatype="date"))
+        self.add(R, _KGO.extractorVersion, lit(extractor_version()))
         if meta.title_span:
             self.evidence(R, meta.title_span)
         issuer = self.org(meta.issuer or meta.title)
@@ -193,7 +277,15 @@ class _Builder:
             self.add(node, _RDF.type, _ORG.Organization)
             self.add(node, _SKOS.prefLabel, zh(name))
             self.add(node, _KGO.inReport, self.R)
+            self.same_org(node, name)
         return node
+
+    def same_org(self, node: str, name: str) -> None:
+        """A unit whose name stands on its own is one node across reports: ``skos:exactMatch`` its
+        report-independent IRI (:func:`org_iri`). Relative names (办公室, 机关纪委) stay report-local."""
+        meta = self.ex.report.meta
+        if name != meta.title and is_self_standing(name, meta.issuer):
+            self.add(node, _SKOS.exactMatch, org_iri(name))
 
     def structure(self) -> None:
         scheme = self.iri("scheme")
@@ -304,6 +396,8 @@ class _Builder:
             self.add(node, _RDF.type, ENTITY_CLASS[e.kind])
             self.add(node, _SKOS.prefLabel, zh(e.name))
             self.add(node, _KGO.inReport, self.R)
+            if e.kind == "organization":
+                self.same_org(node, e.name)
             for a in sorted((set(e.aliases) | {mt.text for mt in e.mentions}) - {e.name}):
                 self.add(node, _SKOS.altLabel, zh(a))
             if e.kind == "person":

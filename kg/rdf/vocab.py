@@ -26,6 +26,9 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 #: The named graph that holds the ontology in a store (also the focus node of whole-graph SHACL rules).
 ONTOLOGY_GRAPH = "https://w3id.org/kg-rectify/ontology"
+#: The named graph of the build-time summaries across reports (:mod:`kg.store.summaries`); like the
+#: ontology graph, not a report graph.
+SUMMARY_GRAPH = "https://w3id.org/kg-rectify/id/summaries"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -74,4 +77,4 @@ def report_iri(rid: str) -> str:
 
 
 __all__ = ["KGO", "KGR", "KGS", "OA", "ELI", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-           "ONTOLOGY_GRAPH", "PREFIXES", "XSD_STRING", "RDF_LANGSTRING", "with_prefixes", "prefix_block", "report_iri"]
+           "ONTOLOGY_GRAPH", "SUMMARY_GRAPH", "PREFIXES", "XSD_STRING", "RDF_LANGSTRING", "with_prefixes", "prefix_block", "report_iri"]

@@ -208,12 +208,21 @@ def test_malicious_labels_are_text(browser, built, view):
         pg.page.press("#search", "Enter")
         assert pg.js("window.kgView.selected") == XSS_SCRIPT + "管理办法"
         assert pg.js("document.querySelector('#panel h2').textContent") == XSS_SCRIPT + "管理办法"
-        xy = pg.js("(() => { const v = window.kgView; const p = v.network.canvasToDOM(v.network.getPosition(v.selectedId));"
-                   " const r = document.querySelector('#graph canvas').getBoundingClientRect();"
-                   " return [p.x + r.left, p.y + r.top]; })()")
+        # The panel that opened narrows the graph; vis-network re-centres the view when its ResizeObserver
+        # fires, a frame or more later. Hover only once the canvas has its new size and the selected node is
+        # under the point we aim at (a point taken before the re-centring hovers nothing: no tooltip, ever).
+        xy = pg.page.wait_for_function(
+            "() => { const v = window.kgView, c = document.querySelector('#graph canvas'), k = v.network.canvas.pixelRatio;"
+            " if (c.width !== Math.round(c.clientWidth * k) || c.height !== Math.round(c.clientHeight * k)) return null;"
+            " const p = v.network.canvasToDOM(v.network.getPosition(v.selectedId));"
+            " if (v.network.getNodeAt(p) !== v.selectedId) return null;"
+            " const r = c.getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }").json_value()
         pg.page.mouse.move(xy[0] + 1, xy[1] + 1)
         pg.page.mouse.move(xy[0], xy[1])
-        pg.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        # the tooltip is the page's answer to the hover: wait for it to show the node's title
+        pg.page.wait_for_function(
+            "(s) => { const t = document.querySelector('div.vis-tooltip');"
+            " return !!t && getComputedStyle(t).visibility !== 'hidden' && t.textContent.includes(s); }", arg=XSS_SCRIPT)
         tip = pg.js("document.querySelector('div.vis-tooltip').textContent")
         assert XSS_SCRIPT in tip
         if view in ("overview", "aspect-1"):

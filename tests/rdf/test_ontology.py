@@ -308,6 +308,32 @@ def good_graph() -> Graph:
     g.add((fix, PROV.used, fixes))
     g.add((fix, KGO.corrects, m2))
     g.add((fix, KGO.inReport, R))
+
+    # the summaries across reports (kg.store.summaries): a document, a unit, a problem category, their tallies
+    shared, unit = KGR["document/fedcba9876543210"], KGR["org/fedcba9876543210"]
+    cat, t = KGR["summary/category/0a"], KGR["summary/category/0a/fedcba9876543210"]
+    g.add((shared, RDF.type, KGO.CorpusDocument))
+    g.add((shared, RDF.type, KGO.SharedDocument))
+    g.add((shared, DCTERMS.title, zh("中国共产党巡视工作条例")))
+    g.add((shared, SKOS.altLabel, zh("巡视工作条例（试行）")))
+    g.add((shared, KGO.documentKind, Literal("external")))
+    g.add((shared, KGO.actionReports, Literal("enact 1")))
+    g.add((unit, RDF.type, KGO.CorpusOrganization))
+    g.add((unit, RDF.type, KGO.SharedOrganization))
+    g.add((unit, SKOS.prefLabel, zh("中国作家协会")))
+    g.add((cat, RDF.type, KGO.CorpusCategory))
+    g.add((cat, SKOS.prefLabel, zh("学习不够系统")))
+    g.add((cat, KGO.reportCount, Literal(2)))
+    for node in (shared, unit, cat, t):
+        g.add((node, KGO.namedIn, R))
+        g.add((node, KGO.reportCount, Literal(2)))
+        if node != cat:
+            g.add((node, KGO.mentionCount, Literal(2)))
+    g.add((cat, KGO.tally, t))
+    g.add((t, RDF.type, KGO.Tally))
+    g.add((t, KGO.tallyOf, shared))
+    g.add((t, KGO.actionReports, Literal("enact 2")))
+    g.add((iri("org", "b2"), SKOS.exactMatch, unit))
     return g
 
 
