@@ -573,7 +573,7 @@ class Store:
         except SyntaxError as e:
             raise KgQueryError(f"invalid SPARQL: {e}") from e
         except (OSError, RuntimeError) as e:
-            raise KgStoreError(f"store at {self.path}: query failed: {e}") from e
+            raise store_error(e, self.path, "run the query") from e
 
     def graph_nt(self, iri: str) -> bytes:
         """The triples of one named graph as N-Triples bytes."""
