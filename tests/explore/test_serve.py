@@ -23,7 +23,7 @@ from kg.store.build import build_corpus
 from kg.store.sparql import RemoteStore
 
 from ..rdf.test_cross_report import write_pair
-from ..store.test_remote import free_port, oxigraph_binary
+from ..store.test_remote import free_port, oxigraph_server
 
 REPO = Path(__file__).resolve().parents[2]
 REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
@@ -222,42 +222,7 @@ def test_time_limit_and_row_cap(built):
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
-    binary = oxigraph_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("oxigraph server binary not found (pip install oxigraph)")
-        pytest.skip("oxigraph server binary not found (pip install oxigraph)")
-    loc = tmp_path_factory.mktemp("oxigraph-serve")
-    port = free_port()
-    log = open(loc / "log", "wb")
-    proc = subprocess.Popen([binary, "serve", "--location", str(loc / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with {proc.returncode}")
-            try:
-                req = urllib.request.Request(base + "/query", data=b"ASK {}",
-                                             headers={"Content-Type": "application/sparql-query"})
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("oxigraph serve did not answer within 60 s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+    yield from oxigraph_server(tmp_path_factory.mktemp("oxigraph-serve"))
 
 
 @pytest.fixture(scope="module")

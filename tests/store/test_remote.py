@@ -41,14 +41,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def oxigraph_server(loc: Path):
+    """Start ``oxigraph serve`` on a free local port with its data in ``loc``; yield its base URL, stop it after."""
     binary = oxigraph_binary()
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail("oxigraph server binary not found (pip install oxigraph)")
         pytest.skip("oxigraph server binary not found (pip install oxigraph)")
-    loc = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
     log = open(loc.parent / f"oxigraph-{port}.log", "wb")
     # no --union-default-graph: kg maintains the default graph as the merge of the report graphs
@@ -80,6 +79,11 @@ def server(tmp_path_factory):
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from oxigraph_server(tmp_path_factory.mktemp("oxigraph"))
 
 
 def corpus_and_process(tmp_path):
