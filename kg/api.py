@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import IO
 
@@ -25,9 +26,10 @@ from kg.explore import explorer as _explorer
 from kg.explore import serve as _serve
 from kg.explore import stats as _stats
 from kg.explore import trace as _trace
-from kg.explore import views as _views
+from kg.explore.explorer import links as _links
+from kg.explore.explorer.links import Match, node_link, search_link
+from kg.explore.explorer.page import read_model
 from kg.explore.queries import COUNTS, for_report, resolve_query
-from kg.explore.views.pages import find_nodes
 from kg.extract.outline import render as render_outline
 from kg.extract.pipeline import extract
 from kg.model import Extraction, ReportResult
@@ -48,8 +50,8 @@ from kg.store.workers import Budget, OverBudgetError, one_line, within_budget
 DEFAULT_REPORTS = Path("data/reports")
 DEFAULT_OUT = Path("build")
 DEFAULT_VIEWS = Path("visualizations")
-#: views load the whole graph into rdflib (~1.5 KB of RAM per triple): above this many reports they are skipped
-VIEWS_MAX_REPORTS = 200
+#: the pages kg wrote into the views folder before the explorer replaced them (removed by kg build)
+OLD_VIEWS = re.compile(r"(?:overview|trace|aspect-\d+|corpus[\w.-]*|focus-[\w.-]+)\.html")
 
 
 def _require_report(store, report: str) -> None:
@@ -113,13 +115,6 @@ def counts(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None) -> dict
         return {r["type"]: int(r["n"]) for r in store.query(COUNTS).values()}
 
 
-def write_views(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFAULT_VIEWS,
-                endpoint: str | None = None) -> list[Path]:
-    """Write the HTML views of a build into ``views_dir``; the paths written."""
-    with open_graph(graph, endpoint) as store:
-        return _views.write_views(store.graph(), views_dir)
-
-
 def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFAULT_VIEWS,
                    endpoint: str | None = None, title: str | None = None) -> Path:
     """Write the explorer (``explorer.html``: trace, SPARQL in the page, the source text) of a build into
@@ -130,6 +125,20 @@ def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFA
         fingerprint = hashlib.sha256(manifest.read_bytes() + str(title).encode("utf-8")).hexdigest()[:24]
     with open_graph(graph, endpoint) as store:
         return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint)
+
+
+def remove_old_views(views_dir: str | Path = DEFAULT_VIEWS) -> list[Path]:
+    """Remove from ``views_dir`` the pages that kg wrote there before the explorer (``overview.html``,
+    ``trace.html``, ``aspect-N.html``, ``corpus*.html``, ``focus-*.html``; no other file); the paths removed."""
+    d = Path(views_dir)
+    if not d.is_dir():
+        return []
+    gone = []
+    for p in sorted(d.iterdir()):
+        if OLD_VIEWS.fullmatch(p.name) and p.is_file():
+            p.unlink()
+            gone.append(p)
+    return gone
 
 
 def query(q: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
@@ -187,19 +196,25 @@ def render_stats(s: dict, fmt: str = "table") -> str:
     return _stats.to_json(s) if fmt == "json" else _stats.render(s)
 
 
-def view(name: str, out: str | Path, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
-         depth: int = 2) -> Path:
-    """Write the neighbourhood (``depth`` hops) of the entity whose label contains ``name`` to ``out``
-    (:class:`KgNotFoundError`, naming the closest labels, when none does)."""
+def view(name: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
+         views_dir: str | Path = DEFAULT_VIEWS) -> tuple[Path, list[Match]]:
+    """The build's explorer page in ``views_dir`` (written if missing or out of date, as :func:`write_explorer`)
+    and its nodes whose label or IRI contains ``name``, best first (:func:`kg.explore.explorer.links.find_nodes`);
+    open one with :func:`node_link` (``match.link(page, depth)``), all with :func:`search_link` ``(page, name)``.
+    :class:`KgNotFoundError`, naming the closest labels, when none does. With ``endpoint`` an existing page
+    is used as it is (``kg build --endpoint`` rewrites it)."""
+    page = Path(views_dir) / _explorer.FILENAME
+    if not endpoint or not page.is_file():
+        page = write_explorer(graph, views_dir, endpoint)
+    model = read_model(page)
     with open_graph(graph, endpoint) as store:
-        g = store.graph()
-        G = _views.project(g)
-        if not find_nodes(G, name):
-            labels = _trace.closest(name, (d["label"] for _, d in G.nodes(data=True)))
-            shown = "、".join(lb if len(lb) <= 30 else lb[:29] + "…" for lb in labels)
-            raise KgNotFoundError(f"no entity label contains {name!r}; closest labels: {shown}" if labels
-                                  else f"no entity label contains {name!r}: the graph is empty")
-        return _views.write_focus(g, name, Path(out), depth=depth, projection=G)
+        matches = _links.find_nodes(store, name, model)
+    if not matches:
+        labels = _trace.closest(name, (n[2] for n in model["nodes"]))
+        shown = "、".join(lb if len(lb) <= 30 else lb[:29] + "…" for lb in labels)
+        raise KgNotFoundError(f"no entity label contains {name!r}; closest labels: {shown}" if labels
+                              else f"no entity label contains {name!r}: the graph is empty")
+    return page, matches
 
 
 def export(fmt: str, out: str | os.PathLike | IO[bytes], graph: str | Path = DEFAULT_OUT,
@@ -236,4 +251,4 @@ def merged(results: list[ReportResult]):
 __all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts",
            "describe_outline", "report_files", "export", "KgNotFoundError",
            "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "serve", "stats", "trace", "validate",
-           "view", "write_explorer", "write_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "VIEWS_MAX_REPORTS"]
+           "view", "Match", "node_link", "search_link", "write_explorer", "remove_old_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS"]

@@ -7,9 +7,7 @@ Exit codes: 0 success; 1 a query/validation found a problem (e.g. SHACL violatio
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -83,18 +81,20 @@ def cmd_build(args) -> int:
             if str(path) not in failed:
                 print(api.describe_outline(path, timeout=args.timeout, max_memory=args.max_memory))
     print("  " + ", ".join(f"{k}: {n}" for k, n in api.counts(out, args.endpoint).items()))
-    if not args.no_views and len(res.reports) > api.VIEWS_MAX_REPORTS:
-        print(f"views: skipped for {len(res.reports)} reports (> {api.VIEWS_MAX_REPORTS}: the whole graph would not "
-              "fit in memory); build a subset, or use kg query / kg trace", file=sys.stderr)
-    elif not args.no_views and res.reports:
-        written = api.write_views(out, views, args.endpoint)
-        print(f"views: {len(written)} files in {views}/ ({', '.join(p.name for p in written[:3])}, …)")
     if not args.no_views and res.reports:
         page = api.write_explorer(out, views, args.endpoint)
+        gone = api.remove_old_views(views)
+        if gone:
+            print(f"views: removed {len(gone)} old pages the explorer replaces ({', '.join(p.name for p in gone[:3])}"
+                  f"{', …' if len(gone) > 3 else ''})")
         print(f"explorer: {page}")
-        if not args.no_open and _can_open():
-            webbrowser.open(page.resolve().as_uri())
+        _open(page.resolve().as_uri(), args.no_open)
     return 2 if res.failed else 0
+
+
+def _open(url: str, no_open: bool) -> None:
+    if not no_open and _can_open():
+        webbrowser.open(url)
 
 
 def _can_open() -> bool:
@@ -165,18 +165,29 @@ def cmd_stats(args) -> int:
 
 def cmd_view(args) -> int:
     graph_dir = args.graph if args.graph != str(api.DEFAULT_OUT) and not args.endpoint else None
-    out = Path(args.out) if args.out else _views_dir(args.views, graph_dir) / f"focus-{_slug(args.name)}.html"
-    _check_output_file(out, "--out" if args.out else "--views")
-    path = api.view(args.name, out, args.graph, args.endpoint, depth=args.depth)
-    print(f"view: {path}")
-    if not args.no_open and not os.environ.get("CI") and (sys.platform != "linux" or os.environ.get("DISPLAY")):
-        webbrowser.open(path.resolve().as_uri())
+    views = _views_dir(args.views, graph_dir)
+    _check_writable_dir(views, "--views")
+    page, matches = api.view(args.name, args.graph, args.endpoint, views)
+    if len(matches) == 1:
+        link = matches[0].link(page, args.depth)
+        print(link)
+        _open(link, args.no_open)
+        return 0
+    print(f"{len(matches)} entities match {args.name!r} (open one with its link; the page lists them all):")
+    width = len(str(min(len(matches), VIEW_LIST_MAX)))
+    for i, m in enumerate(matches[:VIEW_LIST_MAX], 1):
+        print(f"{i:>{width}}. {m.label} ({m.type}{', ' + m.report if m.report else ''})\n"
+              f"{'':>{width}}  {m.link(page, args.depth)}")
+    if len(matches) > VIEW_LIST_MAX:
+        print(f"… and {len(matches) - VIEW_LIST_MAX} more")
+    link = api.search_link(page, args.name)
+    print(f"all matches in the page: {link}")
+    _open(link, args.no_open)
     return 0
 
 
-def _slug(name: str) -> str:
-    ascii_part = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
-    return ascii_part or hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+#: the matches of ``kg view`` listed in the terminal (the page lists them all)
+VIEW_LIST_MAX = 20
 
 
 def cmd_export(args) -> int:
@@ -223,10 +234,10 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="extract reports into a graph")
     b.add_argument("reports", nargs="*", help="report files or directories (default data/reports)")
     b.add_argument("--out", help="output directory (default build/)")
-    b.add_argument("--no-views", action="store_true", help="do not write HTML views")
+    b.add_argument("--no-views", action="store_true", help="do not write the explorer page (explorer.html)")
     b.add_argument("--no-open", action="store_true",
                    help="do not open the explorer in a browser (it is never opened in CI or without a display)")
-    b.add_argument("--views", help="directory for the HTML views (default: DIR/visualizations/ with --out DIR, "
+    b.add_argument("--views", help="folder of the explorer page (default: DIR/visualizations/ with --out DIR, "
                    "else visualizations/)")
     b.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     b.add_argument("--rebuild", action="store_true", help="re-extract every report, rebuild the store")
@@ -261,13 +272,14 @@ def parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_trace)
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes", parents=[src])
     v.set_defaults(func=cmd_validate)
-    vw = sub.add_parser("view", help="write (and open) a focused view of one entity's neighbourhood", parents=[src])
-    vw.add_argument("name", help="label or title (or part of one) of the entity")
-    vw.add_argument("--depth", type=int, default=2)
-    vw.add_argument("--views", help="directory for the view (default: DIR/visualizations/ with --graph DIR, "
-                    "else visualizations/)")
-    vw.add_argument("-o", "--out", help="output HTML file")
-    vw.add_argument("--no-open", action="store_true", help="do not open a browser")
+    vw = sub.add_parser("view", help="open the explorer at one entity's neighbourhood (print its permalink)",
+                        parents=[src])
+    vw.add_argument("name", help="label, title or IRI (or part of one) of the entity")
+    vw.add_argument("--depth", type=_limit(int), default=2, help="hops around the entity (default 2)")
+    vw.add_argument("--views", help="the explorer's folder (default: DIR/visualizations/ with --graph DIR, "
+                    "else visualizations/); explorer.html is written there if missing")
+    vw.add_argument("--no-open", action="store_true",
+                    help="only print the link (a browser is never opened in CI or without a display)")
     vw.set_defaults(func=cmd_view)
     ex = sub.add_parser("export", help="write the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD", parents=[src])
     ex.add_argument("--format", choices=["turtle", "trig", "nquads", "ntriples", "json-ld"], default="trig")

@@ -3,11 +3,14 @@ import csv
 import io
 import json
 import os
+import re
 import sys
+from urllib.parse import parse_qs, quote
 
 import pytest
 
 from kg.cli import main
+from kg.explore.explorer.page import read_model
 
 from .conftest import MINI, REPORTS, write
 
@@ -83,17 +86,48 @@ def test_handwritten_report_builds(tmp_path, capsys):
     assert "某某局党组理论学习制度,enact,1" in out and "某某局财务管理办法,revise,2" in out
 
 
-def test_build_writes_offline_views_and_view_command(tmp_path, capsys):
+def test_build_writes_the_explorer_and_view_opens_it_at_the_entity(tmp_path, capsys):
     out, views = tmp_path / "b", tmp_path / "v"
-    assert main(["build", str(SEED), "--out", str(out), "--views", str(views)]) == 0
-    names = sorted(p.name for p in views.glob("*.html"))
-    assert names == ["aspect-1.html", "aspect-2.html", "aspect-3.html", "aspect-4.html", "explorer.html", "overview.html",
-                     "trace.html"]
-    assert main(["view", "调研工作办法", "--graph", str(out), "-o", str(tmp_path / "f.html"), "--no-open"]) == 0
-    html = (tmp_path / "f.html").read_text(encoding="utf-8")
-    assert "中国作家协会调研工作办法" in html and "https://cdn" not in html
-    assert main(["view", "不存在的名称", "--graph", str(out), "-o", str(tmp_path / "g.html"), "--no-open"]) == 1
-    assert not (tmp_path / "g.html").exists()
+    views.mkdir()
+    for old in ("overview.html", "trace.html", "aspect-2.html", "corpus-overview.html", "focus-abc.html", "mine.html"):
+        (views / old).write_text("old", encoding="utf-8")
+    assert main(["build", str(SEED), "--out", str(out), "--views", str(views), "--no-open"]) == 0
+    # the explorer only: the pages kg wrote before are gone, a file of the user's stays
+    assert sorted(p.name for p in views.iterdir()) == ["explorer.html", "mine.html"]
+    assert f"explorer: {views / 'explorer.html'}" in capsys.readouterr().out
+    model = read_model(views / "explorer.html")
+    in_page = {n[0] for n in model["nodes"]}
+
+    def view(*argv):
+        rc = main(["view", *argv, "--graph", str(out), "--views", str(views), "--no-open"])
+        res = capsys.readouterr()
+        return rc, res.out.splitlines(), res.err
+
+    # one match: its permalink, whose node is in the page
+    rc, lines, _ = view("中国作家协会调研工作办法", "--depth", "3")
+    assert rc == 0 and len(lines) == 1
+    url, _, frag = lines[0].partition("#")
+    params = parse_qs(frag)
+    assert url == (views / "explorer.html").resolve().as_uri() and params["view"] == ["graph"]
+    assert params["depth"] == ["3"] and params["node"][0] in in_page
+    assert [n[2] for n in model["nodes"] if n[0] == params["node"][0]] == ["中国作家协会调研工作办法"]
+    # several: a numbered list (label, type, report, permalink) and the page's list of them all
+    rc, lines, _ = view("学习")
+    assert rc == 0 and re.fullmatch(r"(\d+) entities match '学习' .*", lines[0])
+    n = int(lines[0].split()[0])
+    items = [ln for ln in lines[1:] if re.match(r"\s*\d+\. ", ln)]
+    assert len(items) == min(n, 20) and n > 1
+    for item, link in zip(items, [ln.strip() for ln in lines[1:] if ln.strip().startswith("file://")]):
+        label = re.match(r"\s*\d+\. (.*) \((\w+)(?:, (\w+))?\)$", item)
+        node = parse_qs(link.partition("#")[2])["node"][0]
+        assert node in in_page and "学习" in label.group(1) + node
+        assert [(m[2], m[1]) for m in model["nodes"] if m[0] == node] == [(label.group(1), label.group(2))]
+    assert lines[-1] == "all matches in the page: " + (views / "explorer.html").resolve().as_uri() + "#search=" + quote("学习")
+    # none: exit 1, naming what exists, and no page is touched
+    before = (views / "explorer.html").stat().st_mtime_ns
+    rc, lines, err = view("不存在的名称")
+    assert rc == 1 and lines == [] and err.startswith("kg: error: no entity label contains '不存在的名称'; closest labels: ")
+    assert (views / "explorer.html").stat().st_mtime_ns == before
 
 
 @pytest.mark.parametrize("fmt,marker", [("trig", b"report/zuoxie_2020> {"), ("nquads", b"<https://w3id.org/kg-rectify/id/report/"),
@@ -152,17 +186,20 @@ def test_views_go_beside_the_build_they_show(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     src = write(tmp_path, "mini.txt", MINI)
     assert main(["build", str(src)]) == 0                           # the default build: build/ and visualizations/
-    assert (tmp_path / "build" / "store").is_dir() and (tmp_path / "visualizations" / "overview.html").is_file()
+    assert (tmp_path / "build" / "store").is_dir() and (tmp_path / "visualizations" / "explorer.html").is_file()
     default_views = {p.name: p.read_bytes() for p in (tmp_path / "visualizations").iterdir()}
     assert main(["build", str(src), "--out", "other"]) == 0         # --out DIR: DIR/visualizations/
-    assert (tmp_path / "other" / "visualizations" / "overview.html").is_file()
-    assert " files in other/visualizations/ (overview.html" in capsys.readouterr().out
+    assert (tmp_path / "other" / "visualizations" / "explorer.html").is_file()
+    assert "explorer: other/visualizations/explorer.html" in capsys.readouterr().out
     assert {p.name: p.read_bytes() for p in (tmp_path / "visualizations").iterdir()} == default_views
     assert main(["build", str(src), "--out", "third", "--views", "mine"]) == 0   # --views still wins
-    assert (tmp_path / "mine" / "overview.html").is_file() and not (tmp_path / "third" / "visualizations").exists()
-    assert main(["view", "理论学习制度", "--graph", "other", "--no-open"]) == 0   # a view of a build goes beside it
-    assert [p.name for p in (tmp_path / "other" / "visualizations").glob("focus-*.html")] != []
-    assert not list((tmp_path / "visualizations").glob("focus-*.html"))
+    assert (tmp_path / "mine" / "explorer.html").is_file() and not (tmp_path / "third" / "visualizations").exists()
+    (tmp_path / "other" / "visualizations" / "explorer.html").unlink()
+    capsys.readouterr()
+    assert main(["view", "理论学习制度", "--graph", "other", "--no-open"]) == 0   # kg view opens the build's own page
+    page = tmp_path / "other" / "visualizations" / "explorer.html"
+    assert page.is_file() and page.resolve().as_uri() + "#view=graph&node=kgr:" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in (tmp_path / "visualizations").iterdir()} == default_views
 
 
 @pytest.mark.parametrize("case", ["out is a file", "out under a file", "views is a file", "out in /sys",
@@ -209,8 +246,8 @@ def test_not_found_exits_1_and_names_what_exists(built, capsys):
     assert rc == 1 and "report ids: zuoxie_2020" in line
     rc, line = run("trace", "不存在的调研办法")
     assert rc == 1 and "《中国作家协会调研工作办法》" in line
-    rc, line = run("view", "作家协会调研X", "--no-open", "-o", str(built / "x.html"))
-    assert rc == 1 and "中国作家协会调研工作办法" in line and not (built / "x.html").exists()
+    rc, line = run("view", "作家协会调研X", "--no-open", "--views", str(built / "v"))
+    assert rc == 1 and "中国作家协会调研工作办法" in line
     # what exists still answers, on stdout
     assert main(["trace", "问题8", "--report", "zuoxie_2020", "--graph", str(built)]) == 0
     assert "中国作家协会调研工作办法" in capsys.readouterr().out

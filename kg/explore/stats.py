@@ -10,7 +10,8 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.store.results import pad, width
-from kg.explore.views import NODE_TYPES, project
+from kg.explore.explorer.legend import NODE_TYPES
+from kg.explore.projection import project
 
 
 def stats(g: Graph, top: int = 10) -> dict:

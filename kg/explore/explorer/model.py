@@ -23,7 +23,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from kg.explore.queries import NAMED, named_query
-from kg.explore.views.legend import ACTION_LABELS, CLASS_TYPES, DOCUMENT_TYPES, KIND_TYPES, NODE_TYPES, natural_key
+from kg.explore.explorer.legend import ACTION_LABELS, CLASS_TYPES, DOCUMENT_TYPES, KIND_TYPES, NODE_TYPES, natural_key
 from kg.rdf.vocab import KGO, KGR, ONTOLOGY_GRAPH, PREFIXES
 from kg.store.guard import DEFAULT_MAX_ROWS, UPDATE_KEYWORDS, dataset_message, read_only_message
 

@@ -1,14 +1,15 @@
 """The explorer page: one self-contained, offline UTF-8 HTML file; the whole safety story is here.
 
-- The page model (:mod:`.model`) goes into a ``<script type="application/json">`` block through the views'
-  :func:`~kg.explore.views.html.json_for_script` (``<``, ``>``, ``&``, U+2028, U+2029 and ``://`` escaped);
-  the page script builds the DOM with ``textContent`` only.
+- The page model (:mod:`.model`) goes into a ``<script type="application/json">`` block through
+  :func:`json_for_script` (``<``, ``>``, ``&``, U+2028, U+2029 and ``://`` escaped); the page script builds
+  the DOM with ``textContent`` only.
 - The build's graph (N-Quads) and Oxigraph's WebAssembly are embedded gzip-compressed, base64-encoded, in
   ``<script type="application/octet-stream">`` blocks (data, never run); the page inflates them with the
   browser's ``DecompressionStream``: no request, so the page works from ``file://``.
 - Oxigraph's ``web.js`` (an ES module) is turned into a classic script by a fixed set of checked edits
-  (:func:`_oxigraph_classic`); vis-network is read from its one vendored copy in ``kg/explore/views/static``.
-- A Content-Security-Policy allows our scripts and styles by hash, WebAssembly compilation
+  (:func:`_oxigraph_classic`); vis-network is inlined from its one vendored copy in ``static/vis-network/``
+  (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
+- A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), WebAssembly compilation
   (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export) and nothing else: no network.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
 """
@@ -18,11 +19,13 @@ import base64
 import gzip
 import hashlib
 import html
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from kg.errors import KgViewError
-from kg.explore.views.html import csp_hash, json_for_script
+from kg.explore.explorer.network import from_network, to_network
 from kg.resources import package_file
 
 _PACKAGE = "kg.explore.explorer"
@@ -36,8 +39,11 @@ VIS_NETWORK = "9.1.2"
 
 def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
     """The explorer's HTML for ``model`` (see :func:`kg.explore.explorer.model.build_model`) and the
-    graph ``nquads`` the page queries (empty: not embedded). ``fingerprint`` identifies the build."""
+    graph ``nquads`` the page queries (empty: not embedded). ``fingerprint`` identifies the build. The
+    model's nodes and edges go into the page through a pyvis ``Network`` (:mod:`.network`)."""
     a = _assets()
+    nodes, edges = from_network(to_network(model))
+    model = {**model, "nodes": nodes, "edges": edges}
     app_css, vis_css = a["app_css"], a["vis_css"]
     graph_b64 = base64.b64encode(gzip.compress(nquads, compresslevel=9, mtime=0)).decode("ascii") if nquads else ""
     parts = {
@@ -58,11 +64,33 @@ def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
     return _MARKER.sub(lambda m: parts[m.group(1)], a["template"])
 
 
+def json_for_script(obj) -> str:
+    """``obj`` as JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>``,
+    ``&``, U+2028, U+2029 and no ``://`` (the file shows no URL, not even of an identifier).
+
+    >>> json_for_script({"a": "</script>&://"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u0026:\\\\/\\\\/"}'
+    """
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # "://" occurs only inside strings (a structural ':' is never followed by '/'): "\/" is "/" in JSON
+    s = s.replace("://", ":\\/\\/")
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def csp_hash(script: str) -> str:
+    """The CSP source expression (``'sha256-…'``) that allows exactly the inline ``script`` (or style)."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
 @lru_cache(maxsize=1)
 def _assets() -> dict[str, str]:
-    vis_js = _read("kg.explore.views", "static", "vis-network", "vis-network.min.js")
-    vis_css = _read("kg.explore.views", "static", "vis-network", "vis-network.css")
-    # as in kg.explore.views.html: no literal URL in the page, nothing that ends a <script> early
+    vis_js = _read(_PACKAGE, "static", "vis-network", "vis-network.min.js")
+    vis_css = _read(_PACKAGE, "static", "vis-network", "vis-network.css")
+    # the only "://" in the vendored files are in the licence comment and string literals (error messages,
+    # the SVG namespace), where "\/" is "/": no literal URL in the page. core-js builds
+    # '"<script>"+t+"</"+"script>"' (a string literal): keep '<script' out of the page, and drop the
+    # source-map comment (devtools would try to load the map)
     vis_js = vis_js.replace("://", ":\\/\\/").replace('"<script>"', '"\\x3cscript>"')
     vis_js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", vis_js)
     vis_css = vis_css.replace("://", ":\\/\\/")
@@ -128,6 +156,19 @@ def page_fingerprint(path) -> str | None:
     return m.group(1) if m and m.group(1) else None
 
 
+def read_model(path) -> dict:
+    """The page model embedded in the explorer page at ``path`` (what the page shows: nodes, reports, …).
+    :class:`KgViewError` when the file is not an explorer page."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise KgViewError(f"{path}: cannot be read as an explorer page ({e})") from e
+    m = re.search(r'<script type="application/json" id="kg-model">(.*?)</script>', text, flags=re.S)
+    if not m:
+        raise KgViewError(f"{path}: not an explorer page (no page model); run kg build again")
+    return json.loads(m.group(1))
+
+
 def wasm_sha256() -> str:
     """sha256 of the embedded (decompressed) ``web_bg.wasm``: the npm package's file."""
     return hashlib.sha256(gzip.decompress(_bytes(_PACKAGE, "static", "oxigraph", "web_bg.wasm.gz"))).hexdigest()
@@ -149,4 +190,4 @@ def _bytes(package: str, *parts: str) -> bytes:
         raise KgViewError(f"explorer asset {path} cannot be read ({e.strerror or e}); reinstall kg") from e
 
 
-__all__ = ["render_page", "wasm_sha256", "full_fingerprint", "page_fingerprint", "APP_SCRIPTS", "OXIGRAPH_NPM", "VIS_NETWORK"]
+__all__ = ["render_page", "read_model", "json_for_script", "csp_hash", "wasm_sha256", "full_fingerprint", "page_fingerprint", "APP_SCRIPTS", "OXIGRAPH_NPM", "VIS_NETWORK"]

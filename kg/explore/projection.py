@@ -1,4 +1,5 @@
-"""RDF → networkx: the entities and relations of the graph, mention nodes collapsed into edges.
+"""RDF → networkx: the entities and relations of the graph, mention nodes collapsed into edges (what
+``kg stats`` measures: degrees, connected pieces).
 
 :func:`project` runs one pass per step, in order: nodes, reports, evidence, collapsed mentions,
 relations, orphans, primary reports, quote dedupe. Every pass mutates the same ``MultiDiGraph``.
@@ -13,8 +14,8 @@ import networkx as nx
 import rdflib
 from rdflib import Literal, URIRef
 
-from kg.explore.views.legend import (ACTION_LABELS, CLASS_TYPES, DOCUMENT_TYPES, KIND_TYPES, NODE_TYPES,
-                                     RELATION_LABELS, natural_key)
+from kg.explore.explorer.legend import (ACTION_LABELS, CLASS_TYPES, DOCUMENT_TYPES, KIND_TYPES, NODE_TYPES,
+                                        RELATION_LABELS)
 from kg.rdf.vocab import DCTERMS, FOAF, KGO, OA, RDF, RDFS, SKOS
 
 _LABEL_PROPS = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label, KGO.heading, KGO.text,
@@ -66,11 +67,6 @@ def project(graph: rdflib.Graph, figures: bool = False) -> nx.MultiDiGraph:
     G.graph["reports"] = reports
     G.graph["report_titles"] = {r: G.nodes[r]["label"] for r in reports if r in G}
     return G
-
-
-def reports_in_order(G: nx.MultiDiGraph) -> list[str]:
-    """The report nodes of a projection, in natural IRI order."""
-    return sorted((r for r in G.graph.get("reports", []) if r in G), key=natural_key)
 
 
 # ---------------------------------------------------------------------------
@@ -323,4 +319,4 @@ def _graphs_by_report(graph) -> dict[str, set]:
     return out
 
 
-__all__ = ["project", "reports_in_order"]
+__all__ = ["project"]

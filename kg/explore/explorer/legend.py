@@ -1,11 +1,11 @@
 """The legend: node types (colour, shape, level), the RDF classes behind them, the labels of
-actions and relations, and the order of nodes that every layout and page follows."""
+actions and relations, and the natural order of identifiers (``a-2`` before ``a-10``). Used by the
+explorer's page model and by the networkx projection of ``kg stats``."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-import networkx as nx
 from rdflib import URIRef
 
 from kg.rdf.vocab import FOAF, KGO, ORG, PROV
@@ -71,13 +71,5 @@ def natural_key(s: str) -> list:
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", s)]
 
 
-def sort_key(G: nx.MultiDiGraph, n: str) -> tuple:
-    """Order of nodes in every layout and page: type level, then number, then natural IRI order."""
-    d = G.nodes[n]
-    t = NODE_TYPES[d["type"]]
-    num = d.get("number")
-    return (t.level, num if num is not None else 10**6, natural_key(n))
-
-
 __all__ = ["NodeType", "NODE_TYPES", "DOCUMENT_TYPES", "CLASS_TYPES", "KIND_TYPES", "ACTION_LABELS",
-           "RELATION_LABELS", "natural_key", "sort_key"]
+           "RELATION_LABELS", "natural_key"]
