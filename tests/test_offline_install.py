@@ -84,7 +84,8 @@ def test_kg_installs_and_runs_without_network(wheelhouse, tmp_path):
     (tmp_path / "mini.txt").write_text(MINI, encoding="utf-8")
     built = _run([kg_bin, "build", "mini.txt", "--out", "out"], env=env, cwd=tmp_path)
     assert "1 built" in built.stdout
-    assert (tmp_path / "out" / "visualizations" / "overview.html").is_file()   # templates and vis-network shipped
+    page = (tmp_path / "out" / "visualizations" / "explorer.html").read_text(encoding="utf-8")
+    assert "vis.js is dual licensed" in page and 'id="kg-wasm"' in page    # templates, vis-network, oxigraph shipped
     regs = _run([kg_bin, "query", "regulations", "--graph", "out", "--format", "csv"], env=env, cwd=tmp_path).stdout
     assert "某某局党组理论学习制度,enact,1" in regs and "某某局财务管理办法,revise,2" in regs
     assert "no violations" in _run([kg_bin, "validate", "--graph", "out"], env=env, cwd=tmp_path).stdout

@@ -20,7 +20,7 @@ Public API
 embedded store, a SPARQL server); the ontology graph is embedded too, so the page's queries see what
 ``kg query`` sees. Modules: :mod:`.model` (graph → page model, with SPARQL on an in-memory Oxigraph),
 :mod:`.page` (assets, compression, CSP, the template). Browser code is in ``templates/``; Oxigraph's npm
-build is vendored in ``static/oxigraph/`` (vis-network is loaded from ``kg/explore/views/static``).
+build is vendored in ``static/oxigraph/``, vis-network in ``static/vis-network/``.
 """
 from __future__ import annotations
 
