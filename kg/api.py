@@ -219,10 +219,12 @@ def view(name: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None
 
 def export(fmt: str, out: str | os.PathLike | IO[bytes], graph: str | Path = DEFAULT_OUT,
            endpoint: str | None = None) -> None:
-    """Write the whole graph of a build as ``fmt`` (turtle, trig, nquads, ntriples, json-ld) to ``out``."""
+    """Write the whole graph of a build as ``fmt`` (turtle, trig, nquads, ntriples, json-ld) to ``out``, with the
+    summaries across reports (their own named graph in TriG, N-Quads and JSON-LD; merged in Turtle and
+    N-Triples), so that the file loaded elsewhere answers the queries across reports too."""
     with open_graph(graph, endpoint) as store:
-        source = store.graph() if isinstance(store, MemoryStore) else store
-        _export.export(source, fmt, out)
+        source = store.dataset() if isinstance(store, MemoryStore) else store
+        _export.export(source, fmt, out, include_summaries=True)
 
 
 DEFAULT_SERVE_PORT = _serve.DEFAULT_PORT

@@ -40,28 +40,67 @@ MARKER_RE = re.compile(
 CONTINUATION_RE = re.compile(r"[（(](?:下转|转|接)第?[\d一二三四五六七八九十]+版[）)]|[（(]未完待续[）)]")
 # Lines a web page adds around the report.
 FOOTER_RE = re.compile(r"^(?:来源[:：]|发布时间[:：]|浏览次数|责任编辑[:：]|审核[:：]|【打印本页】|【关闭窗口】|【字体[:：])")
-# Page furniture of a web copy, before or after the report: a breadcrumb (首页 > … > …), key：value lines
-# of the page (来源：… 发布时间：… 浏览次数：…), font-size, print and share buttons.
-WEB_KEYS = (r"(?:信息来源|文章来源|来源|发布时间|发布日期|发文日期|更新时间|发布机构|作者|撰稿|供稿|摄影|编辑|责任编辑|"
-            r"审核|审校|校对|浏览次数|浏览量|阅读量|阅读次数|访问量|点击数|点击量|点击率|点击次数|索引号|字号|字体)")
+# Page furniture: the lines a web page prints around a report (the one home of these rules: the metadata
+# stage and the quality checks use them too). The keys of its key：value lines (来源：… 发布时间：… 浏览次数：…):
+PAGE_KEYS = ("信息来源", "文章来源", "稿件来源", "来源", "稿源", "发布时间", "发布日期", "发表时间", "发稿时间", "发文日期",
+             "更新时间", "成文日期", "时间", "日期", "作者", "撰稿", "供稿", "摄影", "责任编辑", "编辑", "审核", "审校", "校对",
+             "浏览次数", "浏览量", "浏览", "点击数", "点击量", "点击率", "点击次数", "点击", "阅读量", "阅读次数", "阅读",
+             "访问量", "字号", "字体", "索引号", "发布机构", "发文机关", "发布单位", "网址", "原文链接", "本文链接", "链接",
+             "分享到", "分享")
+#: the words a breadcrumb starts with (当前位置：首页 > …)
+PLACE_WORDS = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "当前所在位置", "所在位置")
+
+
+def alternatives(words) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
 FURNITURE_RE = re.compile(
-    r"^[ \t　]*(?:" + WEB_KEYS + r"\s*[:：]|(?:首页|当前位置|您的位置|您现在的位置|当前所在位置)\s*[>＞»›:：/]|"
-    r"[【\[]\s*(?:打印|关闭|字号|字体|大\s*[】\]]|收藏|分享)|(?:打印本页|关闭窗口|分享到|上一篇|下一篇|相关链接|扫一扫)|"
-    r"浏览次数|字号\s*[大中小])")
-BREADCRUMB_RE = re.compile(r"^[^。，；\n]{1,30}?(?:\s*[>＞»›]\s*[^。，；>＞»›\n]{1,30}){2,}$")
+    r"^[【\[]?\s*(?:(?:" + alternatives(PAGE_KEYS + PLACE_WORDS) + r")\s*[：:】\]]"
+    r"|(?:首页|当前位置|您的位置|您现在的位置|当前所在位置)\s*[>＞»›:：/]"
+    r"|[【\[]\s*(?:打印|关闭|字号|字体|大\s*[】\]]|收藏|分享)"
+    r"|打印本页|打印此页|关闭窗口|返回顶部|收藏本页|分享到|上一篇|下一篇|相关链接|扫一扫|浏览次数|字号\s*[大中小])")
+# 时间：/日期： alone is furniture, a period is not (巡视时间 lines are key：value metadata)
+_PERIOD_RE = re.compile(r"^[【\[]?\s*(?:时间|日期)\s*[：:】\]].*(?:至|到)")
+_BRACKETS_ONLY_RE = re.compile(r"(?:\s*[【\[][^】\]【\[]{0,20}[】\]])+\s*")
+BREADCRUMB_START_RE = re.compile(r"^(?:首页|主页|网站首页|" + alternatives(PLACE_WORDS) + ")")
+_BREADCRUMB_SPLIT_RE = re.compile(r"\s*[>＞»›→]\s*")
+URL_RE = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+")
 TERMINAL = "。！？!?；;：:”’）)】」』…"
 JOIN_AFTER = "，,、（(《“‘—"
 SENTENCE_STOPS = "。；;！？!?"
 QUOTE_MAX = 80           # an anomaly quotes at most this many characters
 
 
+def is_breadcrumb(s: str) -> bool:
+    """首页 > 新闻中心 > 巡视整改: short parts between ``>``, or one ``>`` after 首页 / 当前位置."""
+    if len(s) > 120 or "。" in s:
+        return False
+    parts = _BREADCRUMB_SPLIT_RE.split(s)
+    if len(parts) < 2:
+        return False
+    return bool(BREADCRUMB_START_RE.match(s)) or len(parts) >= 3 and all(0 < len(p) <= 30 and "；" not in p for p in parts)
+
+
 def is_furniture(line: str) -> bool:
     """Is the paragraph ``line`` a line a web page adds around a report (breadcrumb, 来源/发布时间 line,
-    字号, 【打印本页】…) rather than report text?"""
-    line = line.strip()
-    if not line or len(line) > 160 or "。" in line:
+    字号, 【打印本页】, a URL…) rather than report text?
+
+    >>> [is_furniture(s) for s in ("首页 > 新闻中心 > 巡视整改", "来源：某局  发布时间：2021-06-25", "【打印本页】【关闭窗口】",
+    ...                            "时间：2021年3月1日至4月30日", "一是加强领导。来源：某局")]
+    [True, True, True, False, False]
+    """
+    s = line.strip()
+    if not s or len(s) > 300:
         return False
-    return bool(FURNITURE_RE.match(line) or BREADCRUMB_RE.match(line))
+    if is_breadcrumb(s) or _BRACKETS_ONLY_RE.fullmatch(s):
+        return True
+    if "。" in s[:-1]:
+        return False
+    if FURNITURE_RE.match(s):
+        return not _PERIOD_RE.match(s)
+    return bool(URL_RE.match(s)) or bool(re.match(r"^(?:网址|链接|原文|本文)", s) and URL_RE.search(s))
 
 
 def _running_text(length: int, commas: int, stopped: bool) -> bool:

@@ -7,7 +7,10 @@ rdflib ``Graph``; ``fmt`` one of ``turtle``, ``trig``, ``nquads``, ``ntriples``,
 binary file object.
 
 TriG, N-Quads and JSON-LD keep the report graphs (one named graph per report);
-Turtle and N-Triples merge them. Output is byte-identical for the same triples:
+Turtle and N-Triples merge them. With ``include_summaries`` the build-time summaries across reports
+(the named graph :data:`~kg.rdf.vocab.SUMMARY_GRAPH`) come too — their own named graph, or merged
+(their nodes are not those of any report) — so the export loaded into any store answers the queries
+across reports. Output is byte-identical for the same triples:
 N-Triples/N-Quads lines are sorted (blank nodes relabelled canonically with
 RDFC-1.0); Turtle and TriG are written by Oxigraph's serializers from those
 sorted lines (fast), JSON-LD by rdflib (compact form with the project context;
@@ -24,7 +27,7 @@ from typing import IO, Iterable, Iterator
 from kg.errors import KgQueryError
 from kg.fileio import atomic_open
 from kg.rdf.ntriples import merged_turtle, pretty, sorted_nt
-from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES
+from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES, SUMMARY_GRAPH
 
 FORMATS = {
     "turtle": "turtle", "ttl": "turtle",
@@ -49,13 +52,12 @@ def _is_store(src) -> bool:
     return hasattr(src, "reports") and hasattr(src, "graph_nt")
 
 
-def _graphs(src, include_ontology: bool) -> Iterator[tuple[str | None, list[bytes]]]:
+def _graphs(src, include_ontology: bool, include_summaries: bool = False) -> Iterator[tuple[str | None, list[bytes]]]:
     """(graph IRI or None for the default graph, sorted N-Triples lines) per non-empty graph:
     the default graph first, then named graphs in IRI order."""
+    left_out = {g for g, keep in ((ONTOLOGY_GRAPH, include_ontology), (SUMMARY_GRAPH, include_summaries)) if not keep}
     if _is_store(src):
-        names = set(src.reports())
-        if include_ontology:
-            names.add(ONTOLOGY_GRAPH)
+        names = set(src.reports()) | {ONTOLOGY_GRAPH, SUMMARY_GRAPH} - left_out
         for iri in sorted(names):
             lines = sorted_nt(src.graph_nt(iri), iri)
             if lines:
@@ -73,7 +75,7 @@ def _graphs(src, include_ontology: bool) -> Iterator[tuple[str | None, list[byte
             ident = g.identifier
             lines = sorted_nt(g.serialize(format="nt", encoding="utf-8"), str(ident))
             if isinstance(ident, rdflib.URIRef) and str(ident) != default_id:
-                if not include_ontology and str(ident) == ONTOLOGY_GRAPH:
+                if str(ident) in left_out:
                     continue
                 named.setdefault(str(ident), set()).update(lines)
             else:
@@ -93,8 +95,8 @@ def _graphs(src, include_ontology: bool) -> Iterator[tuple[str | None, list[byte
     raise TypeError(f"cannot export a {type(src).__name__}")
 
 
-def _quad_lines(src, include_ontology: bool) -> Iterator[bytes]:
-    for iri, lines in _graphs(src, include_ontology):
+def _quad_lines(src, include_ontology: bool, include_summaries: bool = False) -> Iterator[bytes]:
+    for iri, lines in _graphs(src, include_ontology, include_summaries):
         if iri is None:
             yield from (ln + b"\n" for ln in lines)
         else:
@@ -103,10 +105,10 @@ def _quad_lines(src, include_ontology: bool) -> Iterator[bytes]:
                 yield ln[: ln.rstrip().rfind(b".")].rstrip() + suffix
 
 
-def _triple_lines(src, include_ontology: bool) -> list[bytes]:
+def _triple_lines(src, include_ontology: bool, include_summaries: bool = False) -> list[bytes]:
     """Merged, deduplicated, sorted N-Triples lines (without the newline)."""
     merged: set[bytes] = set()
-    for _, lines in _graphs(src, include_ontology):
+    for _, lines in _graphs(src, include_ontology, include_summaries):
         merged.update(lines)
     return sorted(merged)
 
@@ -126,28 +128,30 @@ def _write(out, data_iter: Iterable[bytes]) -> None:
             out.write(chunk)
 
 
-def export(source: Source, fmt: str, out: str | os.PathLike | IO[bytes], include_ontology: bool = False) -> None:
+def export(source: Source, fmt: str, out: str | os.PathLike | IO[bytes], include_ontology: bool = False,
+           include_summaries: bool = False) -> None:
     """Write ``source`` as ``fmt`` to ``out`` (see the module docstring)."""
     fmt = normalize_format(fmt)
+    graphs = (include_ontology, include_summaries)
 
     if fmt == "nquads":
-        _write(out, _quad_lines(source, include_ontology))
+        _write(out, _quad_lines(source, *graphs))
         return
     if fmt == "ntriples":
-        _write(out, (ln + b"\n" for ln in _triple_lines(source, include_ontology)))
+        _write(out, (ln + b"\n" for ln in _triple_lines(source, *graphs)))
         return
     if fmt == "turtle":
-        _write(out, [merged_turtle([b"\n".join(_triple_lines(source, include_ontology))])])
+        _write(out, [merged_turtle([b"\n".join(_triple_lines(source, *graphs))])])
         return
     if fmt == "trig":
-        _write(out, [pretty(b"".join(_quad_lines(source, include_ontology)), "trig")])
+        _write(out, [pretty(b"".join(_quad_lines(source, *graphs)), "trig")])
         return
     # json-ld: rdflib (compact, with a context), named graphs kept
     import rdflib   # imported here: slow to import, needed for JSON-LD only
 
     ds = rdflib.Dataset()
     _bind(ds)
-    data = b"".join(_quad_lines(source, include_ontology))
+    data = b"".join(_quad_lines(source, *graphs))
     if data:
         ds.parse(data=data, format="nquads")
     ctx = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -170,9 +174,9 @@ def _canonical(node):
     return node
 
 
-def export_bytes(source: Source, fmt: str, include_ontology: bool = False) -> bytes:
+def export_bytes(source: Source, fmt: str, include_ontology: bool = False, include_summaries: bool = False) -> bytes:
     buf = io.BytesIO()
-    export(source, fmt, buf, include_ontology=include_ontology)
+    export(source, fmt, buf, include_ontology=include_ontology, include_summaries=include_summaries)
     return buf.getvalue()
 
 

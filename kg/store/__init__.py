@@ -3,11 +3,11 @@
 - :mod:`kg.store.base`: the :class:`GraphStore` protocol, :func:`open_store`, :func:`open_graph`;
 - :mod:`kg.store.oxigraph`: the embedded Oxigraph store (:class:`Store`);
 - :mod:`kg.store.sparql`: any SPARQL 1.1 server (:class:`RemoteStore`);
-- :mod:`kg.store.memory`: an rdflib graph in memory (:class:`MemoryStore`, from ``graph.ttl``);
+- :mod:`kg.store.memory`: an rdflib graph in memory (:class:`MemoryStore`, from ``graph.ttl`` and ``summaries.ttl``);
 - :mod:`kg.store.results`: query answers (:class:`ResultSet`, :class:`QueryResult`);
 - :mod:`kg.store.build`: incremental, parallel corpus builds into a store, with :mod:`~kg.store.inputs`
   (files, hashes, manifest), :mod:`~kg.store.workers`, :mod:`~kg.store.writer`, :mod:`~kg.store.progress` and
-  :mod:`~kg.store.outputs` (merged ``graph.ttl`` / ``graph.nq``).
+  :mod:`~kg.store.outputs` (merged ``graph.ttl`` / ``graph.nq``, ``summaries.ttl``).
 """
 from kg.errors import KgStoreError
 from kg.store.base import GraphStore, open_graph, open_store, store_fingerprint

@@ -3,7 +3,7 @@
 A store holds one named graph per report (graph name = report IRI) plus the ontology graph, and
 answers SPARQL on the union of them. Three kinds implement :class:`GraphStore`: the embedded Oxigraph
 store (:mod:`kg.store.oxigraph`), any SPARQL 1.1 server (:mod:`kg.store.sparql`) and an rdflib graph in
-memory, read from a build's ``graph.ttl`` (:mod:`kg.store.memory`, query-only).
+memory, read from a build's ``graph.ttl`` and ``summaries.ttl`` (:mod:`kg.store.memory`, query-only).
 
 >>> sorted(m for m in ("query", "graph", "close") if hasattr(GraphStore, m))
 ['close', 'graph', 'query']
@@ -20,6 +20,9 @@ from kg.store.memory import MemoryStore
 from kg.store.oxigraph import Store
 from kg.store.results import ResultSet
 from kg.store.sparql import RemoteStore
+
+#: beside a build's ``graph.ttl``: its build-time summaries (:mod:`kg.store.outputs` writes them)
+SUMMARIES_FILE = "summaries.ttl"
 
 
 @runtime_checkable
@@ -57,7 +60,8 @@ def open_store(spec: str | os.PathLike, read_only: bool = False, update_endpoint
 
 def open_graph(graph_dir: str | os.PathLike, endpoint: str | None = None) -> GraphStore:
     """The graph of a build, for reading: a SPARQL server (``endpoint``), else the embedded store
-    ``DIR/store``, else ``DIR/graph.ttl`` in memory."""
+    ``DIR/store``, else ``DIR/graph.ttl`` in memory with the summaries of ``DIR/summaries.ttl`` (so the
+    queries across reports answer as on the store)."""
     if endpoint:
         return open_store(endpoint)
     d = Path(graph_dir)
@@ -65,7 +69,8 @@ def open_graph(graph_dir: str | os.PathLike, endpoint: str | None = None) -> Gra
         return Store.open(d / "store", read_only=True)
     ttl = d / "graph.ttl"
     if ttl.exists():
-        return MemoryStore.load(ttl)
+        summaries = d / SUMMARIES_FILE
+        return MemoryStore.load(ttl, summaries if summaries.exists() else None)
     raise KgInputError(f"{d}: no built graph here (run `kg build --out {d}` first)")
 
 
@@ -74,4 +79,4 @@ def store_fingerprint(store) -> str:
     return hashlib.sha1(store.location.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["GraphStore", "open_store", "open_graph", "store_fingerprint"]
+__all__ = ["SUMMARIES_FILE", "GraphStore", "open_store", "open_graph", "store_fingerprint"]

@@ -22,9 +22,10 @@
   (:class:`~kg.store.workers.Budget`: a report over it fails, a stuck worker is killed and replaced);
 * a bad report (``KgInputError`` or any other exception) is recorded in
   :attr:`CorpusResult.failed` and skipped, the others are built;
-* for small corpora writes merged files, ``out_dir/graph.ttl`` and ``out_dir/graph.nq``
-  (:mod:`kg.store.outputs`, which states the limits). The files are rewritten only when some
-  report changed or a file is missing, and removed when the corpus outgrows a limit.
+* for small corpora writes merged files, ``out_dir/graph.ttl`` and ``out_dir/graph.nq``, and the summaries
+  beside them, ``out_dir/summaries.ttl`` (:mod:`kg.store.outputs`, which states the limits). The files are
+  rewritten only when some report graph or the summaries changed or a file is missing, and removed when the
+  corpus outgrows a limit.
 
 A build runs in named steps over one :class:`BuildRun`: :func:`plan_changes` (what is
 unchanged, what to extract, what to drop), :func:`drop_removed`, :func:`extract_into`
@@ -46,7 +47,8 @@ from kg.rdf.ntriples import merged_turtle
 from kg.store.base import GraphStore, store_fingerprint
 from kg.store.inputs import (STORE_MANIFEST, corrections_digest, empty_manifest, expand_paths, file_sha256,
                              load_manifest, save_manifest)
-from kg.store.outputs import NQ_MAX_REPORTS, TTL_MAX_REPORTS, output_files, write_nquads, write_outputs, write_turtle
+from kg.store.outputs import (MERGED_FILES, NQ_MAX_REPORTS, TTL_MAX_REPORTS, output_files, write_nquads,
+                              write_outputs, write_turtle)
 from kg.store.oxigraph import FIX, Store, StoreDir, check_files, store_error
 from kg.store.progress import ProgressBar, progress_bar
 from kg.store.summaries import SUMMARY_VERSION, contribution, update_summaries
@@ -483,22 +485,31 @@ def finish(run: BuildRun, outputs: bool, ttl_max: int | None, nq_max: int | None
         update_summaries(run.store, run.out, entries, run.contributions)
         manifest["summaries"] = summaries
     if outputs:
-        res.outputs = _refresh_outputs(run, digest, ttl_max, nq_max)
+        res.outputs = _refresh_outputs(run, ttl_max, nq_max)
     run.store.flush()
     run.save()
 
 
-def _refresh_outputs(run: BuildRun, digest: str, ttl_max: int | None, nq_max: int | None) -> list[Path]:
-    """Rewrite the merged files unless those of the reports ``digest`` are all there and none is stale."""
+def _outputs_key(entries: dict[str, dict]) -> str:
+    """What the merged files hold depends on: each report's bytes, extractor and corrections, and the
+    version of the summaries."""
+    key = sorted((v["iri"], v["sha256"], v.get("extractor"), v.get("corrections")) for v in entries.values())
+    return hashlib.sha256(json.dumps([key, SUMMARY_VERSION]).encode()).hexdigest()
+
+
+def _refresh_outputs(run: BuildRun, ttl_max: int | None, nq_max: int | None) -> list[Path]:
+    """Rewrite the merged files unless those of these report graphs and summaries are all there and none
+    is stale."""
     out, manifest = run.out, run.manifest
+    key = _outputs_key(run.entries)
     targets = output_files(out, len(run.entries), ttl_max, nq_max)
-    stale = [f for f in (out / "graph.nq", out / "graph.ttl") if f.exists() and f not in targets]
-    if manifest.get("outputs") == digest and all(t.exists() for t in targets) and not stale:
+    stale = [out / f for f in MERGED_FILES if (out / f).exists() and out / f not in targets]
+    if manifest.get("outputs") == key and all(t.exists() for t in targets) and not stale:
         return targets
     manifest["outputs"] = None
     run.save()   # a crash while writing leaves no claim that the outputs are current
     written = write_outputs(run.store, out, run.res.reports.values(), ttl_max, nq_max)
-    manifest["outputs"] = digest
+    manifest["outputs"] = key
     return written
 
 

@@ -19,6 +19,7 @@ from kg.rdf.ntriples import graph_to_nt, merged_turtle
 from kg.store.build import build_corpus, expand_paths, load_manifest, write_turtle
 from kg.rdf.export import export, export_bytes
 from kg.errors import KgInputError
+from kg.store.outputs import MERGED_FILES
 from kg.store.oxigraph import Store
 
 from kg.rdf.vocab import DCTERMS as DCT, KGO, KGR
@@ -136,7 +137,7 @@ def test_deterministic_outputs(tmp_path):
     write_reports(tmp_path / "in", 5)
     build(tmp_path / "in", tmp_path / "a", jobs=2)
     build(tmp_path / "in", tmp_path / "b", jobs=1)
-    for name in ("graph.nq", "graph.ttl"):
+    for name in ("graph.nq", "graph.ttl", "summaries.ttl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -252,6 +253,23 @@ def test_merged_file_limits(tmp_path):
     assert (out / "graph.ttl").exists()
     build(tmp_path / "in", out, ttl_max=1, nq_max=1)   # outgrown: no stale merged files left
     assert not (out / "graph.nq").exists() and not (out / "graph.ttl").exists()
+    assert not (out / "summaries.ttl").exists()
+
+
+def test_outputs_follow_the_extractor(tmp_path, monkeypatch):
+    """Another extractor version extracts every report again, so the merged files are written again (the
+    files' key is the reports' bytes, extractor and corrections, and the summaries' version)."""
+    import kg.store.build as corpus
+
+    write_reports(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    build(tmp_path / "in", out)
+    inodes = {f: (out / f).stat().st_ino for f in MERGED_FILES}
+    assert not build(tmp_path / "in", out).built
+    assert {f: (out / f).stat().st_ino for f in MERGED_FILES} == inodes
+    monkeypatch.setattr(corpus, "extractor_version", lambda: "another version")
+    assert len(build(tmp_path / "in", out).built) == 2
+    assert all((out / f).stat().st_ino != inodes[f] for f in MERGED_FILES)
 
 
 def test_merged_turtle_helpers(tmp_path):

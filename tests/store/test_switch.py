@@ -13,12 +13,7 @@ import json
 import os
 import random
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,29 +21,12 @@ import pytest
 from kg.errors import KgStoreError
 from kg.store.oxigraph import POINTER, Store, StoreDir
 
+from .build_readers import REPO, Readers, kg, kill_build, manifest_count, marked, start_build, state, writing
 from .test_corpus import build, calls, write_reports  # noqa: F401 (calls: a fixture)
 
-REPO = Path(__file__).resolve().parents[2]
 REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
-KG = [sys.executable, "-m", "kg.cli"]
-#: one pair per whole build: its graphs (the reports', the ontology's and others: summaries) and their triples
-STATE_QUERY = "SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?triples) { GRAPH ?g { ?s ?p ?o } }"
 BASE, ADDED = 8, 4            # reports of the first build, and added for the incremental one
-
-#: a reader looping in its own process: one JSON line per answer ([graphs, triples] or {"error": …})
-READER = """
-import json, os, sys, time
-from kg.store.base import open_graph
-out, stop, query = sys.argv[1:4]
-while not os.path.exists(stop):
-    try:
-        with open_graph(out) as st:
-            row = st.query(query).rows[0]
-        print(json.dumps([int(row["graphs"]["value"]), int(row["triples"]["value"])]), flush=True)
-    except Exception as e:
-        print(json.dumps({"error": f"{type(e).__name__}: {e}"}), flush=True)
-    time.sleep(0.02)
-"""
+JOBS = ("--jobs", "2")
 
 
 # ---------------------------------------------------------------- helpers
@@ -63,22 +41,6 @@ def corpus(d: Path, n: int) -> Path:
     return d
 
 
-def kg(*args: str, prefix: tuple[str, ...] = (), timeout: float = 300):
-    return subprocess.run([*prefix, *KG, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO)
-
-
-def state(out: Path, **kw) -> tuple[int, int]:
-    """(graphs, triples) of the build in ``out``, as ``kg query`` answers it."""
-    r = kg("query", STATE_QUERY, "--graph", str(out), "--format", "csv", **kw)
-    assert r.returncode == 0, r.stderr
-    return _parse_csv(r.stdout)
-
-
-def _parse_csv(text: str) -> tuple[int, int]:
-    g, t = text.strip().splitlines()[1].split(",")
-    return int(g), int(t)
-
-
 def one_line_error(r) -> str:
     """The one line a failing command printed: exit 2, no traceback."""
     err = r.stderr.strip()
@@ -87,110 +49,12 @@ def one_line_error(r) -> str:
     return err
 
 
-class Readers:
-    """Queries issued in a loop while something runs: ``kg query`` processes back to back, and one fast
-    reader process (open, query, close, every 20 ms). Every answer is recorded."""
-
-    def __init__(self, out: Path, tmp: Path):
-        self.out, self.stop_file = out, tmp / f"stop-{uuid.uuid4().hex}"
-        self.answers: list = []        # (graphs, triples) or an error text
-        self._stop = threading.Event()
-
-    def __enter__(self):
-        self._fast = subprocess.Popen([sys.executable, "-c", READER, str(self.out), str(self.stop_file), STATE_QUERY],
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
-        self._lines: list[str] = []      # read as they come: a full pipe would stop the reader
-        self._fast_thread = threading.Thread(target=lambda: self._lines.extend(self._fast.stdout), daemon=True)
-        self._fast_thread.start()
-        self._thread = threading.Thread(target=self._cli_loop, daemon=True)
-        self._thread.start()
-        return self
-
-    def _cli_loop(self):
-        while not self._stop.is_set():
-            r = kg("query", STATE_QUERY, "--graph", str(self.out), "--format", "csv", timeout=120)
-            self.answers.append(_parse_csv(r.stdout) if r.returncode == 0
-                                else f"kg query exit {r.returncode}: {r.stderr}")
-            self._stop.wait(0.5)       # leave the build some CPU
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self.stop_file.write_text("")
-        self._fast_thread.join(timeout=120)
-        self._fast.wait(timeout=120)
-        out = "".join(self._lines)
-        self._thread.join(timeout=120)
-        for line in out.splitlines():
-            doc = json.loads(line)
-            self.answers.append(tuple(doc) if isinstance(doc, list) else f"reader: {doc['error']}")
-        return False
-
-    def check(self, allowed: set[tuple[int, int]]) -> None:
-        assert self.answers, "no query ran"
-        wrong = [a for a in self.answers if a not in allowed]
-        assert not wrong, f"{len(wrong)} of {len(self.answers)} answers not from a whole build {allowed}: {wrong[:5]}"
-
-
-def marked(mark: str) -> list[int]:
-    """Live processes started with KG_TEST_MARK=mark in their environment (a build and its workers)."""
-    pids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                env = Path(f"/proc/{d}/environ").read_bytes()
-                status = Path(f"/proc/{d}/status").read_text()
-            except OSError:
-                continue
-            if f"KG_TEST_MARK={mark}".encode() in env.split(b"\0") and "\nState:\tZ" not in status:
-                pids.append(int(d))
-    return pids
-
-
-def start_build(out: Path, src: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    """``kg build`` in the background, its output to a file (a full pipe would stop it); a mark to find its
-    processes by."""
-    mark = uuid.uuid4().hex
-    env = dict(os.environ, KG_TEST_MARK=mark)
-    log = out.parent / f"build-{mark}.log"
-    with open(log, "w") as fh:
-        p = subprocess.Popen([*KG, "build", "--no-views", "--jobs", "2", str(src), "--out", str(out), *extra],
-                             stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, env=env)
-    p.log = log   # type: ignore[attr-defined]
-    return p, mark
-
-
-def kill_build(p: subprocess.Popen, mark: str, after: float, ready=lambda: True) -> tuple[bool, bool]:
-    """kill -9 the build (its main process only) ``after`` seconds once ``ready()``: whether it was still
-    running, and had worker processes then. No process of the build may survive it."""
-    deadline = time.monotonic() + 300
-    while not ready() and p.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(after)
-    had_workers = len(marked(mark)) >= 2
-    running = p.poll() is None
-    if running:
-        os.kill(p.pid, signal.SIGKILL)
-    p.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while marked(mark) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not marked(mark), f"processes of the killed build still alive: {marked(mark)}"
-    return running, running and had_workers
-
-
-def writing(out: Path, since: float) -> bool:
-    """Whether a build started at ``since`` writes its store yet (it saves the store's manifest first)."""
-    for m in (out / "store").glob("gen-*/kg-manifest.json"):
-        try:
-            if m.stat().st_mtime >= since:
-                return True
-        except OSError:     # deleted meanwhile
-            continue
-    return False
-
-
-def manifest_count(out: Path) -> int:
-    return len(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"])
+def kill(p, mark: str, after: float, ready=lambda: True) -> tuple[bool, bool]:
+    """kill -9 the build ``after`` seconds once ``ready()``: whether it was still running, and had worker
+    processes then. No process of the build may survive it."""
+    k = kill_build(p, mark, after, ready)
+    assert not k.left, f"processes of the killed build still alive: {k.left}"
+    return k.running, k.running and k.workers > 0
 
 
 # ---------------------------------------------------------------- fixtures
@@ -254,12 +118,12 @@ def test_kill_9_at_random_points(base, tmp_path):
     after_kill, kills = [], []
     with Readers(out, tmp_path) as readers:
         since = time.time()
-        p, mark = start_build(out, base["big"])                     # once it writes: extraction, writes, switch
-        kills.append(kill_build(p, mark, rng.uniform(0.0, 3.0), ready=lambda: writing(out, since)))
+        p, mark = start_build(out, base["big"], *JOBS)              # once it writes: extraction, writes, switch
+        kills.append(kill(p, mark, rng.uniform(0.0, 3.0), ready=lambda: writing(out, since)))
         after_kill.append(state(out))
         assert after_kill[-1][0] - extra == manifest_count(out)    # the manifest describes the store seen
-        p, mark = start_build(out, base["big"], "--rebuild")       # while workers extract
-        kills.append(kill_build(p, mark, rng.uniform(0.0, 0.2), ready=lambda: len(marked(mark)) >= 2))
+        p, mark = start_build(out, base["big"], *JOBS, "--rebuild")  # while workers extract
+        kills.append(kill(p, mark, rng.uniform(0.0, 0.2), ready=lambda: len(marked(mark)) >= 2))
         after_kill.append(state(out))
         assert after_kill[-1][0] - extra == manifest_count(out)
     assert any(had_workers for _, had_workers in kills), f"no kill hit a running build with workers: {kills}"

@@ -1,6 +1,7 @@
-"""Page furniture: a line → is it something a web page prints around the text (breadcrumb, 来源/发布时间/字号
-line, 【打印本页】, a URL, a bare date)? and a furniture line → the page's 来源, 发布时间 and URL, kept on the
-reader's :class:`~kg.extract.metadata.common.Metadata` (the first of each found).
+"""Page furniture → its fields: the page's 来源, 发布时间 and URL of a furniture line, kept on the reader's
+:class:`~kg.extract.metadata.common.Metadata` (the first of each found). What furniture is (breadcrumb,
+来源/发布时间/字号 line, 【打印本页】, a URL) is ruled in one place, :func:`kg.extract.reading.is_furniture`;
+around the title and the signature a bare date and a continuation note count too (:func:`_is_furniture`).
 """
 from __future__ import annotations
 
@@ -8,49 +9,19 @@ import re
 
 from kg.extract.metadata.common import _Reader
 from kg.extract.metadata.dates import ANY_DATE_RE, TIME_RE, _date_only, _date_value, iso_date
+from kg.extract.reading import CONTINUATION_RE, PAGE_KEYS, URL_RE, alternatives, is_furniture
 from kg.model import Span
 
-URL_RE = re.compile(r"(?:https?://|www\.)[\x21-\x7e]+")
-
-# Page furniture: keys of the lines a web page prints around the text.
+# the keys whose values a page's furniture gives (the rules of what furniture is: kg.extract.reading)
 SOURCE_KEYS = ("信息来源", "文章来源", "稿件来源", "来源", "稿源")
 PUBLISHED_KEYS = ("发布时间", "发布日期", "发表时间", "发稿时间", "更新时间", "成文日期", "时间", "日期")
-FIELD_KEY_RE = re.compile(
-    r"(信息来源|文章来源|稿件来源|来源|稿源|发布时间|发布日期|发表时间|发稿时间|更新时间|成文日期|时间|日期"
-    r"|作者|责任编辑|编辑|审核|校对|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读量|阅读次数|阅读|访问量"
-    r"|字号|字体|索引号|发布机构|发文机关|发布单位|网址|原文链接|本文链接|链接|分享到|分享)\s*[：:]")
-FURNITURE_START_RE = re.compile(
-    r"^[【\[]?\s*(?:(?:信息来源|文章来源|稿件来源|来源|稿源|发布时间|发布日期|发表时间|发稿时间|更新时间|成文日期"
-    r"|时间|日期|作者|责任编辑|编辑|审核|校对|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读量|阅读次数|阅读|访问量"
-    r"|字号|字体|索引号|发布机构|发文机关|发布单位|网址|原文链接|本文链接|链接|分享到|分享|当前位置|您的位置"
-    r"|您现在的位置|您当前的位置|所在位置)\s*[：:】\]]|打印本页|关闭窗口|返回顶部|收藏本页|打印此页)")
-BRACKETS_ONLY_RE = re.compile(r"(?:\s*[【\[][^】\]【\[]{0,20}[】\]])+\s*")
-BREADCRUMB_START_RE = re.compile(r"^(?:首页|主页|网站首页|当前位置|您的位置|您现在的位置|您当前的位置|所在位置)")
-BREADCRUMB_SEP = ">＞»›→"
-CONTINUATION_RE = re.compile(r"^[（(](?:下转|转|接)第?[\d一二三四五六七八九十]+版[）)]$|^[（(]未完待续[）)]$")
-
-
-def _is_breadcrumb(s: str) -> bool:
-    if len(s) > 120 or "。" in s:
-        return False
-    seps = sum(s.count(c) for c in BREADCRUMB_SEP)
-    return seps >= 2 or seps >= 1 and bool(BREADCRUMB_START_RE.match(s))
+FIELD_KEY_RE = re.compile(r"(" + alternatives(PAGE_KEYS) + r")\s*[：:]")
 
 
 def _is_furniture(s: str) -> bool:
-    """A line a web page prints around the text: breadcrumb, 来源/发布时间/字号 line, 【打印本页】, a URL, a date."""
-    if not s or len(s) > 300:
-        return False
-    if _is_breadcrumb(s) or BRACKETS_ONLY_RE.fullmatch(s) or _date_only(s) or CONTINUATION_RE.match(s):
-        return True
-    if "。" in s[:-1]:
-        return False
-    m = FURNITURE_START_RE.match(s)
-    if m:
-        key = m.group(0)
-        # 时间：/日期： alone is furniture, but not a period (巡视时间 lines are key：value metadata)
-        return not (re.match(r"^[【\[]?\s*(?:时间|日期)", key) and re.search("至|到", s))
-    return bool(URL_RE.match(s)) or bool(re.match(r"^(?:网址|链接|原文|本文)", s) and URL_RE.search(s))
+    """A line printed around the text, before the title or after the signature: page furniture
+    (:func:`kg.extract.reading.is_furniture`), a bare date (the page's) or a continuation note (（下转第3版）)."""
+    return is_furniture(s) or bool(_date_only(s)) or bool(CONTINUATION_RE.fullmatch(s.strip()))
 
 
 def furniture_fields(r: _Reader, i: int) -> None:
