@@ -110,7 +110,7 @@ def answer(source: Source, sparql: str, timeout: float | None, max_rows: int | N
     """Run ``sparql`` on ``source`` within the guard: checked here, run in a process of its own."""
     precheck(sparql)
     check(sparql)
-    return run(_open, (source.graph, source.endpoint), sparql, timeout=timeout, max_rows=max_rows)
+    return run(_open, (source.graph, source.endpoint), sparql, timeout=timeout, max_rows=max_rows, as_json=True)
 
 
 class _Refused(Exception):
@@ -256,9 +256,12 @@ class Handler(BaseHTTPRequestHandler):
         fmt = (params.get("format") or [""])[0].lower()
         accept = (self.headers.get("Accept") or "").lower()
         if fmt == "csv" or (not fmt and CSV_RESULTS in accept and JSON_RESULTS not in accept):
+            if res.json_bytes is not None:
+                res = QueryResult.from_sparql_json(res.json_bytes)
             self._send(HTTPStatus.OK, res.to_csv().encode("utf-8"), f"{CSV_RESULTS}; charset=utf-8", extra)
         else:
-            self._send(HTTPStatus.OK, res.to_json().encode("utf-8"), f"{JSON_RESULTS}; charset=utf-8", extra)
+            body = res.json_bytes if res.json_bytes is not None else res.to_json().encode("utf-8")
+            self._send(HTTPStatus.OK, body, f"{JSON_RESULTS}; charset=utf-8", extra)
 
     # -- the views folder
     def _static(self, path: str) -> None:
