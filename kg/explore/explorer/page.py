@@ -9,7 +9,9 @@
 - Oxigraph's ``web.js`` (an ES module) is turned into a classic script by a fixed set of checked edits
   (:func:`_oxigraph_classic`); vis-network is read from its one vendored copy in ``kg/explore/views/static``.
 - A Content-Security-Policy allows our scripts and styles by hash, WebAssembly compilation
-  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export) and nothing else: no network.
+  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
+  only (``connect-src 'self'``: ``/api/source`` and ``/sparql`` of ``kg serve``; opened from ``file://`` the
+  page makes none) and nothing else.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
 """
 from __future__ import annotations
