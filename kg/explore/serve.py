@@ -73,12 +73,12 @@ def open_source(graph: str | os.PathLike | None, endpoint: str | None = None) ->
     if endpoint:
         with open_graph(graph or ".", endpoint) as store:
             store.query("ASK {}")
-        return Source(None, endpoint, "endpoint", f"SPARQL server {endpoint}")
+        return Source(None, endpoint, "endpoint", f"the SPARQL server {endpoint}")
     with open_graph(graph) as store:
         kind = "store" if isinstance(store, Store) else "memory" if isinstance(store, MemoryStore) else "store"
         n = len(store.reports())
-    what = "embedded store" if kind == "store" else "graph.ttl in memory"
-    return Source(str(graph), None, kind, f"{Path(graph)} ({what}, {n} report{'s' if n != 1 else ''})")
+    what = f"the store {Path(graph) / 'store'}" if kind == "store" else f"{Path(graph) / 'graph.ttl'} in memory"
+    return Source(str(graph), None, kind, f"{what} ({n} report{'s' if n != 1 else ''})")
 
 
 class _Kept:
@@ -110,7 +110,7 @@ def answer(source: Source, sparql: str, timeout: float | None, max_rows: int | N
     """Run ``sparql`` on ``source`` within the guard: checked here, run in a process of its own."""
     precheck(sparql)
     check(sparql)
-    return run(_open, (source.graph, source.endpoint), sparql, timeout=timeout, max_rows=max_rows)
+    return run(_open, (source.graph, source.endpoint), sparql, timeout=timeout, max_rows=max_rows, as_json=True)
 
 
 class _Refused(Exception):
@@ -256,9 +256,12 @@ class Handler(BaseHTTPRequestHandler):
         fmt = (params.get("format") or [""])[0].lower()
         accept = (self.headers.get("Accept") or "").lower()
         if fmt == "csv" or (not fmt and CSV_RESULTS in accept and JSON_RESULTS not in accept):
+            if res.json_bytes is not None:
+                res = QueryResult.from_sparql_json(res.json_bytes)
             self._send(HTTPStatus.OK, res.to_csv().encode("utf-8"), f"{CSV_RESULTS}; charset=utf-8", extra)
         else:
-            self._send(HTTPStatus.OK, res.to_json().encode("utf-8"), f"{JSON_RESULTS}; charset=utf-8", extra)
+            body = res.json_bytes if res.json_bytes is not None else res.to_json().encode("utf-8")
+            self._send(HTTPStatus.OK, body, f"{JSON_RESULTS}; charset=utf-8", extra)
 
     # -- the views folder
     def _static(self, path: str) -> None:

@@ -276,10 +276,11 @@ def limit(value: float | int | None) -> float | int | None:
 
 
 def run(open_store, open_args: tuple, sparql: str, *, timeout: float | None = DEFAULT_TIMEOUT,
-        max_rows: int | None = DEFAULT_MAX_ROWS, allow_service: bool = False, prepare=None):
+        max_rows: int | None = DEFAULT_MAX_ROWS, allow_service: bool = False, prepare=None, as_json: bool = False):
     """Open a store with ``open_store(*open_args)``, call ``prepare(store)`` (if given: e.g. a check that
     raises) and run ``sparql`` on it: a :class:`~kg.store.results.QueryResult` of at most ``max_rows``
-    rows (``truncated`` when cut).
+    rows (``truncated`` when cut). ``as_json``: a SELECT answer may come as W3C JSON bytes written by the
+    store (``json_bytes``, no ``rows``) when the store can (``query_json``): what ``kg serve`` sends.
 
     With a ``timeout`` the store is opened and queried in a child process, which is killed when the time
     is up (opening and querying have ``timeout`` seconds each): :class:`KgQueryError` says so. Errors of
@@ -290,13 +291,13 @@ def run(open_store, open_args: tuple, sparql: str, *, timeout: float | None = DE
         with open_store(*open_args) as store:
             if prepare is not None:
                 prepare(store)
-            return store.query(sparql, max_rows=max_rows, allow_service=allow_service)
+            return _query(store, as_json)(sparql, max_rows=max_rows, allow_service=allow_service)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, name="kg-query", daemon=True,
                        args=(send, os.getpid(), open_store, open_args, prepare, sparql, timeout, max_rows,
-                             allow_service))
+                             allow_service, as_json))
     proc.start()
     send.close()
     try:
@@ -359,14 +360,20 @@ def _die_with_parent(parent: int, timeout: float) -> None:
         pass
 
 
-def _child(conn, parent, open_store, open_args, prepare, sparql, timeout, max_rows, allow_service) -> None:
+def _query(store, as_json: bool):
+    """The store's ``query``, or its ``query_json`` when asked for and it has one."""
+    return (getattr(store, "query_json", None) if as_json else None) or store.query
+
+
+def _child(conn, parent, open_store, open_args, prepare, sparql, timeout, max_rows, allow_service,
+           as_json=False) -> None:
     try:
         _die_with_parent(parent, timeout)
         with open_store(*open_args) as store:
             conn.send(("open", None))
             if prepare is not None:
                 prepare(store)
-            res = store.query(sparql, max_rows=max_rows, allow_service=allow_service, timeout=timeout)
+            res = _query(store, as_json)(sparql, max_rows=max_rows, allow_service=allow_service, timeout=timeout)
         rows, res.rows = res.rows, []
         conn.send(("head", res))
         for i in range(0, len(rows), _CHUNK):

@@ -42,7 +42,7 @@ from kg.rdf.ntriples import as_nt, iri_ok, iter_nquads, sorted_nt, to_nquads
 from kg.rdf.ontology import ontology_nt
 from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES, SUMMARY_GRAPH, with_prefixes
 from kg.store.guard import check
-from kg.store.results import QueryResult, from_ox
+from kg.store.results import QueryResult, from_ox, json_from_ox
 
 
 class _ChunkReader(io.RawIOBase):
@@ -566,10 +566,20 @@ class Store:
         unless ``allow_service``); the answer is read row by row and cut after ``max_rows`` rows
         (``truncated``); ``timeout`` is checked between rows (to stop a query at any moment, run it
         with :func:`kg.store.guard.run`)."""
+        return self._query(from_ox, sparql, union, max_rows, allow_service, timeout)
+
+    def query_json(self, sparql: str, union: bool = True, *, max_rows: int | None = None,
+                   allow_service: bool = False, timeout: float | None = None) -> QueryResult:
+        """:meth:`query`, a SELECT answer written as W3C JSON by Oxigraph (``json_bytes``, no ``rows``:
+        :func:`kg.store.results.json_from_ox`): what ``kg serve`` sends."""
+        return self._query(json_from_ox, sparql, union, max_rows, allow_service, timeout)
+
+    def _query(self, read, sparql: str, union: bool, max_rows: int | None, allow_service: bool,
+               timeout: float | None) -> QueryResult:
         check(sparql, allow_service)
         try:
             res = self._st().query(with_prefixes(sparql), use_default_graph_as_union=union)
-            return from_ox(res, max_rows, timeout)
+            return read(res, max_rows, timeout)
         except SyntaxError as e:
             raise KgQueryError(f"invalid SPARQL: {e}") from e
         except (OSError, RuntimeError) as e:

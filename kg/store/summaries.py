@@ -46,7 +46,7 @@ from kg.rdf.vocab import DCTERMS, KGO, KGR, RDF, SKOS, SUMMARY_GRAPH
 from kg.store.oxigraph import Store
 
 #: bump when what a contribution holds or :func:`summarize` writes changes: builds then sum up afresh
-SUMMARY_VERSION = "4"
+SUMMARY_VERSION = "5"
 #: the contributions of the reports of a build, beside its manifest
 CACHE = "summaries.json"
 
@@ -249,12 +249,13 @@ def summarize(contributions: Iterable[tuple[str, dict]]) -> bytes:
                 a.reports.add(report)
                 a.add_actions(report, actions)
     out = _Writer()
+    titles = {h: _most_used(d.forms) for h, d in docs.items()}
     for h, d in docs.items():
         node = DOCUMENT_BASE + h
         out.add(node, _P_TYPE, _K + "CorpusDocument")
         if len(d.reports) > 1:
             out.add(node, _P_TYPE, _K + "SharedDocument")
-        title = _most_used(d.forms)
+        title = titles[h]
         out.add(node, _P_TITLE, zh(title))
         for f in d.forms:
             if f != title:
@@ -273,12 +274,18 @@ def summarize(contributions: Iterable[tuple[str, dict]]) -> bytes:
             if f != name:
                 out.add(node, str(SKOS.altLabel), zh(f))
         out.counts(node, o.reports, len(o.reports), o.mentions)
+    # the order of shared_documents and shared_units: most reports, most mentions, name, IRI
+    _ranks(out, ((-len(d.reports), -d.mentions, titles[h], DOCUMENT_BASE + h) for h, d in docs.items()
+                 if len(d.reports) > 1))
+    _ranks(out, ((-len(o.reports), -o.mentions, _most_used(o.forms), ORG_BASE + h) for h, o in orgs.items()
+                 if len(o.reports) > 1))
+    labels = {key: _most_used(cat.forms) for key, cat in cats.items() if len(cat.reports) > 1}
     for key, cat in cats.items():
         if len(cat.reports) < 2:
             continue             # across reports: a category of one report is in that report's graph
         node = f"{SUMMARY_BASE}category/{digest(key)}"
         out.add(node, _P_TYPE, _K + "CorpusCategory")
-        out.add(node, _P_LABEL, zh(_most_used(cat.forms)))
+        out.add(node, _P_LABEL, zh(labels[key]))
         out.add(node, _K + "reportCount", lit(len(cat.reports)))
         for r in sorted(cat.reports):
             out.add(node, _K + "namedIn", r)
@@ -292,7 +299,19 @@ def summarize(contributions: Iterable[tuple[str, dict]]) -> bytes:
         out.add(t, _K + "tallyOf", DOCUMENT_BASE + h)
         out.counts(t, a.reports, len(a.reports), a.mentions)
         out.add(t, _K + "actionReports", lit(a.action_reports()))
+    # the order of regulations_across_reports: categories most reports share, label; most reports, title, IRI
+    _ranks(out, ((-len(cats[key].reports), labels[key], -len(a.reports), titles[h], DOCUMENT_BASE + h,
+                  f"{SUMMARY_BASE}category/{digest(key)}/{h}")
+                 for (key, h), a in answers.items() if len(a.reports) > 1 and h in docs and key in labels))
     return out.nt()
+
+
+def _ranks(out: _Writer, keys: Iterable[tuple]) -> None:
+    """``kgo:rank`` 1, 2, … of the nodes (the last item of each key) in the order of the keys: the order
+    of the named query that lists them (SPARQL compares strings by code point, as Python does), so that
+    the query sorts on one integer instead of comparing titles on a large store."""
+    for n, key in enumerate(sorted(keys), 1):
+        out.add(key[-1], _K + "rank", lit(n))
 
 
 # ---------------------------------------------------------------- a build's summaries

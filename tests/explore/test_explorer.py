@@ -143,7 +143,7 @@ def test_page_bytes_are_deterministic(seed, tmp_path):
 def test_page_is_offline_and_policed(seed):
     html = seed["page"].read_text(encoding="utf-8")
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
-    assert "connect-src 'none'" in csp and "default-src 'none'" in csp and "'wasm-unsafe-eval'" in csp
+    assert "connect-src 'self';" in csp and "default-src 'none'" in csp and "'wasm-unsafe-eval'" in csp
     assert "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "") and "'unsafe-inline'" not in csp
     scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
     assert len(scripts) == 3

@@ -17,13 +17,16 @@ from pathlib import Path
 import pytest
 
 from kg.api import query
+from kg.explore.explorer import write_explorer
 from kg.explore.queries import resolve_query
 from kg.explore.serve import make_server
+from kg.store.base import open_graph
 from kg.store.build import build_corpus
 from kg.store.sparql import RemoteStore
 
 from ..rdf.test_cross_report import write_pair
 from ..store.test_remote import free_port, oxigraph_server
+from .test_explorer import Page, browser  # noqa: F401 (browser: a fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
@@ -251,3 +254,160 @@ def test_forwarded_source_updates_and_service(oxigraph, forwarded):
     assert get(forwarded, f"SELECT * WHERE {{ SERVICE <{oxigraph}/query> {{ ?s ?p ?o }} }}")[0] == 403
     assert bindings(get(forwarded, count)[2]) == before
     assert request(forwarded + "/")[0] == 200
+
+
+# -- the explorer page served by kg serve (headless chromium, as in test_explorer)
+
+@pytest.fixture(scope="module")
+def pages(built):
+    """Two views folders of the build: its explorer page with the graph embedded, and one written with the
+    graph too large to embed (a 1-byte limit)."""
+    with open_graph(built / "build") as store:
+        embedded_page = write_explorer(store, built / "page")
+        big_page = write_explorer(store, built / "page-big", embed_max=1)
+    assert '"embedded":false' in big_page.read_text(encoding="utf-8").replace(" ", "")
+    return {"embedded": embedded_page.parent, "big": big_page.parent}
+
+
+class Served(Page):
+    """The explorer opened at ``base`` (kg serve) with every request recorded: those to the origin that served
+    it go through, any other is aborted (and fails the test in :meth:`check_clean`)."""
+
+    def __init__(self, browser, base: str, hash: str = "#view=query"):   # noqa: super().__init__ opens a file
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+        def route(r):
+            self.requests.append(r.request.url)
+            if r.request.url.startswith(base + "/") or r.request.url.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                r.abort()
+        self.context.route("**/*", route)
+        self.page.goto(base + "/" + hash)
+        self.wait("window.kgExplorer && window.kgExplorer.ready === true")
+        self.wait("window.kgExplorer.engineReady === true || !!window.kgExplorer.engineError")
+        assert self.js("window.kgExplorer.engineError || null") is None
+
+    def run(self, click: str) -> dict | None:
+        """Click ``click`` (a named query's button or Run) and wait for the answer or the error."""
+        self.page.click(click)
+        self.wait("kgExplorer.state.result || document.getElementById('query-status').className === 'error'")
+        return self.js("(() => { const r = kgExplorer.state.result; return r && {vars: r.vars, rows: r.rows}; })()")
+
+    def sparql_posts(self) -> int:
+        return sum(1 for u in self.requests if u == self.base + "/sparql")
+
+    def source(self) -> str:
+        return self.js("document.getElementById('source-label').textContent")
+
+    def status(self) -> tuple[str, str]:
+        return self.js("[document.getElementById('query-status').textContent, "
+                       "document.getElementById('query-status').className]")
+
+    def check_clean(self):
+        # the browser logs each refusal it was sent (403 for an update or SERVICE): those were asked for
+        assert [e for e in self.errors if "responded with a status of 403" not in e] == [], self.errors
+        assert [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))] == []
+
+
+def kg_query_json(name: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "kg.cli", "query", name, *args, "--format", "json"], cwd=REPO,
+                         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return json.loads(out.stdout)
+
+
+def check_named_queries(pg: Served, build: Path) -> None:
+    """Each named query clicked in the page is answered through kg serve with the rows (in order) of
+    ``kg query NAME --format json``, shown in the table."""
+    for name in NAMED:
+        before = pg.sparql_posts()
+        res = pg.run(f'#named button[data-query="{name}"]')
+        assert res is not None, (name, pg.status())
+        assert pg.sparql_posts() == before + 1, name           # asked of the server, not of the page's graph
+        ref = kg_query_json(name, "--graph", str(build))
+        assert res["vars"] == ref["head"]["vars"] and res["rows"] == ref["results"]["bindings"], name
+        n = pg.js("document.querySelectorAll('#results tbody tr').length")
+        assert n == len(ref["results"]["bindings"]), name
+        assert "kg serve" in pg.status()[0] or "rows" in pg.status()[0]
+
+
+def check_update_refused(pg: Served) -> None:
+    pg.page.fill("#sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert pg.run("#run") is None
+    text, cls = pg.status()
+    assert cls == "error" and "403" in text and "INSERT refused: the graph is read-only" in text, text
+
+
+def test_served_page_queries_through_kg_serve(built, pages, browser):
+    with kg_serve("--graph", str(built / "build"), "--views", str(pages["embedded"])) as base:
+        src = json.loads(request(base + "/api/source")[2])
+        with Served(browser, base) as pg:
+            assert pg.source().startswith("数据源 Source: kg serve") and src["label"] in pg.source()
+            check_named_queries(pg, built / "build")
+            check_update_refused(pg)
+            # SERVICE and FROM: the server's refusals, as kg query says them
+            pg.page.fill("#sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+            pg.run("#run")
+            assert "403" in pg.status()[0] and "SERVICE" in pg.status()[0]
+            # CONSTRUCT: N-Triples from the server, read into the same table and graph
+            pg.page.fill("#sparql", "CONSTRUCT { ?r a kgo:Report } WHERE { ?r a kgo:Report }")
+            res = pg.run("#run")
+            assert res["vars"] == ["subject", "predicate", "object"] and len(res["rows"]) == N_REPORTS
+            assert all(r["object"] == {"type": "uri", "value": "https://w3id.org/kg-rectify/ontology#Report"}
+                       for r in res["rows"])
+            # the switch: the embedded graph in the page answers the same, without asking the server
+            assert pg.js("!document.getElementById('source-switch').hidden")
+            pg.page.uncheck("#use-server")
+            assert "embedded graph" in pg.source() and f"{N_REPORTS} reports" in pg.source()
+            posts = pg.sparql_posts()
+            res = pg.run('#named button[data-query="shared_units"]')
+            assert pg.sparql_posts() == posts
+            ref = kg_query_json("shared_units", "--graph", str(built / "build"))
+            assert sorted(map(json.dumps, res["rows"])) == sorted(map(json.dumps, ref["results"]["bindings"]))
+            pg.check_clean()
+
+
+def test_served_page_with_the_graph_not_embedded(built, pages, browser):
+    with kg_serve("--graph", str(built / "build"), "--views", str(pages["big"]), "--max-rows", "3") as base:
+        with Served(browser, base) as pg:
+            assert pg.js("kgExplorer.model.embedded") is False and pg.js("kgExplorer.sparql.store") is None
+            assert pg.source().startswith("数据源 Source: kg serve")
+            assert pg.js("document.getElementById('source-switch').hidden")    # nothing to switch to
+            res = pg.run('#named button[data-query="problems"]')
+            assert len(res["rows"]) == 3 and pg.sparql_posts() == 1
+            assert "只有前 3 行" in pg.status()[0]                              # KG-Truncated: the server's cap
+            check_update_refused(pg)
+            pg.check_clean()
+
+
+def test_served_page_forwarded_to_a_sparql_server(built, pages, browser, oxigraph, forwarded):
+    with kg_serve("--endpoint", oxigraph, "--views", str(pages["embedded"])) as base:
+        with Served(browser, base) as pg:
+            assert oxigraph in pg.source() and "kg serve" in pg.source()
+            check_named_queries(pg, built / "build")
+            check_update_refused(pg)
+            pg.check_clean()
+
+
+def test_file_page_makes_no_request(browser, pages):
+    """Opened from file://, the page asks nothing of anyone (not even /api/source) and queries its graph."""
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(r.url))
+        page.goto((pages["embedded"] / "explorer.html").as_uri() + "#view=query")
+        deadline = time.monotonic() + 60
+        while not page.evaluate("!!(window.kgExplorer && window.kgExplorer.engineReady)"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert "embedded graph" in page.evaluate("document.getElementById('source-label').textContent")
+        assert [u for u in seen if not u.startswith(("file:", "data:", "blob:"))] == []
+    finally:
+        ctx.close()

@@ -5,7 +5,9 @@
   measure → document as a graph.
 - **Query**: SPARQL runs in the page (Oxigraph's WebAssembly build over the build's graph, embedded) with
   the prefixes of ``kg query``, the named queries one click away, a row cap; updates and SERVICE are
-  refused. Results as a sortable table (CSV/JSON download in the W3C formats) and as a graph.
+  refused. Served by ``kg serve`` (and always when the graph is too large to embed), the queries go to its
+  ``/sparql`` on the same origin instead; the page says which source answers. Results as a sortable table
+  (CSV/JSON download in the W3C formats) and as a graph.
 - **Source**: the report text with line numbers and every extracted fact highlighted by type; a
   highlight selects its node, a node shows its highlights.
 - Search over names, quoted sentences, line numbers and report ids; permalinks (``#view=…&node=…&q=…``);
@@ -35,7 +37,8 @@ from kg.rdf.vocab import ONTOLOGY_GRAPH, SUMMARY_GRAPH
 #: the page's file name inside the views folder
 FILENAME = "explorer.html"
 #: N-Quads above this size are not embedded (the page would be too slow to open): trace, source and search
-#: still work, the Query tab points to ``kg serve``. About 40 reports of the seed's size.
+#: still work, the Query tab queries through ``kg serve`` (opened from a file it points to it). About 40
+#: reports of the seed's size.
 EMBED_MAX_BYTES = 48 * 1024 * 1024
 #: query results shown in the page's table (downloads hold every row up to kg query's cap)
 TABLE_ROWS = 10000
@@ -81,7 +84,8 @@ def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
     if not embedded:
         model["embedNote"] = (f"这个构建的图（{len(nq) / 2**20:.0f} MB N-Quads）太大，不嵌入页面；请用 kg serve 查询 · "
                               f"the graph ({len(nq) / 2**20:.0f} MB of N-Quads, more than {embed_max / 2**20:.0f} MB) "
-                              "is not embedded: run `kg serve` and query it there, or `kg query`")
+                              "is not embedded: run `kg serve` and open the page it serves (http://127.0.0.1:8017/), whose "
+                              "queries go to kg serve; or use `kg query`")
     return render_page(model, nq if embedded else b"", fingerprint=fingerprint)
 
 

@@ -10,7 +10,9 @@
   (:func:`_oxigraph_classic`); vis-network is inlined from its one vendored copy in ``static/vis-network/``
   (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
 - A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), WebAssembly compilation
-  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export) and nothing else: no network.
+  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
+  only (``connect-src 'self'``: ``/api/source`` and ``/sparql`` of ``kg serve``; opened from ``file://`` the
+  page makes none) and nothing else.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
 """
 from __future__ import annotations

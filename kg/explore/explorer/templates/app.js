@@ -173,15 +173,28 @@
     ["dl-csv", "dl-json", "res-graph"].forEach(function (id) { KG.$(id).disabled = true; });
     var table = KG.$("results");
     KG.clear(table.tHead); KG.clear(table.tBodies[0]);
-    var res;
-    try {
-      res = S.run(q);
-    } catch (e) {
+    var res, n = state.queryRun = (state.queryRun || 0) + 1;
+    function failed(e) {
       st.className = "error";
       st.textContent = (e.refused ? "" : "查询失败 · ") + (e && e.message ? e.message : String(e));
       KG.lastError = st.textContent;
       return null;
     }
+    try {
+      res = S.run(q);
+    } catch (e) {
+      return failed(e);
+    }
+    if (res && typeof res.then === "function") {   // through kg serve: the answer comes later
+      st.textContent = "查询中… · querying kg serve";
+      return res.then(function (r) { return n === state.queryRun ? showResult(r) : null; },
+                      function (e) { return n === state.queryRun ? failed(e) : null; });
+    }
+    return showResult(res);
+  };
+
+  function showResult(res) {
+    var st = KG.$("query-status");
     state.result = res;
     state.sort = null;
     KG.$("dl-csv").disabled = false;
@@ -193,7 +206,7 @@
     var n = res.rows.length;
     var cap = M.limits.tableRows;
     st.textContent = n + " 行 rows · " + res.ms + " ms" +
-      (res.truncated ? " · 只有前 " + M.limits.maxRows + " 行 (the row cap of kg query): add LIMIT or narrow the query" : "") +
+      (res.truncated ? " · 只有前 " + (res.cap || M.limits.maxRows) + " 行 (the row cap of kg query): add LIMIT or narrow the query" : "") +
       (n > cap ? " · 表中显示前 " + cap + " 行（下载含全部）" : "");
     renderResults();
     // a graph for results that hold IRIs, name nodes of the graph, or are triples (CONSTRUCT)
@@ -203,7 +216,7 @@
     KG.$("res-graph").disabled = !hasIri;
     if (res.kind === "graph" || state.resultGraph) A.showResultGraph();
     return res;
-  };
+  }
 
   function renderResults() {
     var res = state.result, table = KG.$("results");
@@ -456,8 +469,11 @@
   function runPending() {
     if (!state.q || state.view !== "query") return;
     var res = A.runQuery(state.q);
-    if (res && state.pendingRow !== null && state.pendingRow !== undefined) A.selectResultRow(state.pendingRow);
-    state.pendingRow = null;
+    function after(res) {
+      if (res && state.pendingRow !== null && state.pendingRow !== undefined) A.selectResultRow(state.pendingRow);
+      state.pendingRow = null;
+    }
+    if (res && typeof res.then === "function") res.then(after); else after(res);
   }
 
   // ------------------------------------------------------------------ wiring
@@ -612,7 +628,7 @@
     S.init().then(function () {
       KG.engineReady = true;
       KG.t("engine");
-      KG.$("query-status").textContent = "就绪 ready · " + S.size + " 条三元组 quads · " + S.loadMs + " ms";
+      KG.$("query-status").textContent = S.readyText();
       runPending();
     }).catch(function (e) {
       KG.engineError = String(e && e.message || e);

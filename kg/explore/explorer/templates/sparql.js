@@ -1,16 +1,27 @@
-/* kg explorer — sparql.js: SPARQL in the page. The engine is Oxigraph's WebAssembly build over the build's
-   graph (the same engine as `kg query`), with the same undeclared prefixes predeclared; read-only (SPARQL
-   Update refused), SERVICE refused (the page makes no request), tables cut at the row cap. Plus the
-   editor: highlighting and completion of prefixes and terms. */
+/* kg explorer — sparql.js: SPARQL in the page or through `kg serve`. In the page, the engine is Oxigraph's
+   WebAssembly build over the build's graph (the same engine as `kg query`), with the same undeclared prefixes
+   predeclared; read-only (SPARQL Update refused), SERVICE refused (the page makes no request), tables cut at
+   the row cap. Served by `kg serve` (http: and /api/source answers), the queries go to /sparql of the same
+   origin — always when the graph is not embedded, by default otherwise (a switch picks the embedded graph);
+   the page says which source answers. From file:// the page makes no request. Plus the editor: highlighting
+   and completion of prefixes and terms. */
 (function (KG) {
   "use strict";
   var M = KG.model;
-  var S = KG.sparql = { store: null };
+  var S = KG.sparql = { store: null, server: null, useServer: false };
 
   // ------------------------------------------------------------------ engine
-  S.init = function () {
+  /* the /api/source of the origin that served the page (kg serve), or null: never asked from file:// */
+  S.detect = function () {
+    if (!/^https?:$/.test(location.protocol)) return Promise.resolve(null);
+    return fetch("/api/source", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) { return d && d.sparql ? d : null; }, function () { return null; });
+  };
+
+  /* the embedded graph in Oxigraph's WebAssembly build */
+  function loadEmbedded() {
     var t0 = performance.now();
-    if (M.embedded === false) return Promise.reject(new Error(M.embedNote || "the graph is not embedded"));
     return KG.gunzip(KG.blockBytes("kg-wasm")).then(function (wasm) {
       return window.kgOxigraph.init({ module_or_path: wasm });
     }).then(function () {
@@ -23,7 +34,48 @@
       S.loadMs = Math.round(performance.now() - t0);
       return store;
     });
+  }
+
+  S.init = function () {
+    return S.detect().then(function (server) {
+      S.server = server;
+      S.useServer = !!server;
+      if (M.embedded === false) {
+        showSource();
+        if (!server) throw new Error(M.embedNote || "the graph is not embedded");
+        return null;
+      }
+      return loadEmbedded().then(function (store) { showSource(); return store; });
+    });
   };
+
+  function plural(n, w) { return n + " " + w + (n === 1 ? "" : "s"); }
+  /* what answers the queries, in words (shown beside the editor) */
+  S.sourceText = function () {
+    if (S.useServer && S.server) return "数据源 Source: kg serve " +
+      (S.server.kind === "endpoint" ? "forwarding to " : "over ") + S.server.label + " · read-only";
+    return "数据源 Source: 页面内嵌的图 the embedded graph (" + plural(M.reports.length, "report") + ", in the page)";
+  };
+  /* the status line once the engine is ready */
+  S.readyText = function () {
+    if (S.useServer && S.server) return "就绪 ready · kg serve";
+    return "就绪 ready · " + S.size + " 条三元组 quads · " + S.loadMs + " ms";
+  };
+  function showSource() {
+    var label = KG.$("source-label"), sw = KG.$("source-switch"), box = KG.$("use-server");
+    if (!label) return;
+    label.textContent = S.sourceText();
+    if (!sw || !box) return;
+    sw.hidden = !(S.server && S.store);
+    box.checked = S.useServer;
+    if (!box.dataset.wired) {
+      box.dataset.wired = "1";
+      box.addEventListener("change", function () {
+        S.useServer = box.checked && !!S.server;
+        label.textContent = S.sourceText();
+      });
+    }
+  }
 
   /* like kg.rdf.vocab.with_prefixes: predeclare the project's prefixes the query uses but does not declare */
   S.withPrefixes = function (q) {
@@ -58,6 +110,7 @@
   /* run q → {kind: "select"|"ask"|"graph", vars, rows (W3C JSON bindings), json (W3C JSON text), triples, ms}.
      Throws Error with a message for refusals and bad SPARQL. */
   S.run = function (q) {
+    if (S.useServer && S.server) return S.runServer(q);
     var why = S.refusal(q);
     if (why) { var e = new Error(why); e.refused = true; throw e; }
     if (!S.store) throw new Error("查询引擎加载中… · the query engine is still loading");
@@ -83,6 +136,77 @@
       res = JSON.stringify({ head: data.head, results: { bindings: rows } });
     }
     return { kind: "select", vars: data.head.vars, rows: rows, json: res, ms: ms, truncated: truncated };
+  };
+
+  /* run q through kg serve (POST to /sparql of the page's own origin) → a Promise of the same answer as S.run;
+     the server's refusals (403: update, SERVICE, FROM), time limit (503) and errors reject with its message */
+  S.runServer = function (q) {
+    var t0 = performance.now(), resp;
+    return fetch(S.server.sparql || "/sparql", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/sparql-query; charset=utf-8",
+                 Accept: "application/sparql-results+json, application/n-triples;q=0.9" },
+      body: q
+    }).then(function (r) {
+      resp = r;
+      return r.text();
+    }, function (e) {
+      throw serverError(0, "kg serve 无法连接 · kg serve does not answer (stopped?): " + (e && e.message || e));
+    }).then(function (body) {
+      if (!resp.ok) throw serverError(resp.status, body.trim() || resp.statusText);
+      var ms = Math.round(performance.now() - t0), cut = resp.headers.get("KG-Truncated") === "true";
+      var ctype = (resp.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+      if (ctype === "application/n-triples") {
+        var triples = S.parseNTriples(body);
+        return { kind: "graph", vars: ["subject", "predicate", "object"], triples: triples,
+                 rows: triples.map(function (t) { return { subject: t[0], predicate: t[1], object: t[2] }; }),
+                 ntriples: body, ms: ms, truncated: cut, cap: S.server.max_rows };
+      }
+      var data = JSON.parse(body);
+      if (typeof data.boolean === "boolean") return { kind: "ask", boolean: data.boolean, vars: ["boolean"], rows: [], json: body, ms: ms };
+      return { kind: "select", vars: data.head.vars || [], rows: data.results.bindings, json: body, ms: ms, truncated: cut,
+               cap: S.server.max_rows };
+    });
+  };
+  var SERVER_SAYS = { 400: "查询有误 bad query", 403: "拒绝 refused", 413: "查询过长 too large",
+                      502: "SPARQL 服务器出错 the SPARQL server failed", 503: "超时或繁忙 stopped" };
+  function serverError(status, text) {
+    var e = new Error(status ? "kg serve " + status + " " + (SERVER_SAYS[status] || "error") + " · " + text : text);
+    e.refused = true;   // the message says it all (no "查询失败" before it)
+    e.status = status;
+    return e;
+  }
+
+  /* N-Triples (what kg serve answers to CONSTRUCT and DESCRIBE) → [[s, p, o]] of W3C JSON terms */
+  var NT_TERM = /\s*(?:<([^>]*)>|_:(\S+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^>]*)>)?)/y;
+  var XSD_STRING = "http:" + "//www.w3.org/2001/XMLSchema#string";
+  function unescapeNT(s) {
+    return s.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/g, function (_, u, U, c) {
+      if (u || U) return String.fromCodePoint(parseInt(u || U, 16));
+      return { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f" }[c] || c;
+    });
+  }
+  S.parseNTriples = function (text) {
+    var out = [];
+    text.split("\n").forEach(function (line) {
+      if (!line.trim() || /^\s*#/.test(line)) return;
+      var t = [], pos = 0, m;
+      for (var k = 0; k < 3; k++) {
+        NT_TERM.lastIndex = pos;
+        if (!(m = NT_TERM.exec(line))) throw new Error("kg serve sent N-Triples the page cannot read: " + line.slice(0, 80));
+        pos = NT_TERM.lastIndex;
+        if (m[1] !== undefined) t.push({ type: "uri", value: unescapeNT(m[1]) });
+        else if (m[2] !== undefined) t.push({ type: "bnode", value: m[2] });
+        else {
+          var o = { type: "literal", value: unescapeNT(m[3]) };
+          if (m[4]) o["xml:lang"] = m[4];
+          else if (m[5] && m[5] !== XSD_STRING) o.datatype = m[5];
+          t.push(o);
+        }
+      }
+      out.push(t);
+    });
+    return out;
   };
 
   function term(t) {
