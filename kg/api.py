@@ -52,6 +52,8 @@ DEFAULT_OUT = Path("build")
 DEFAULT_VIEWS = Path("visualizations")
 #: the pages kg wrote into the views folder before the explorer replaced them (removed by kg build)
 OLD_VIEWS = re.compile(r"(?:overview|trace|aspect-\d+|corpus[\w.-]*|focus-[\w.-]+)\.html")
+#: kg stats: beyond this many triples the counts per type alone (the rest reads the whole graph into memory)
+STATS_MAX_TRIPLES = _stats.MAX_TRIPLES
 
 
 def _require_report(store, report: str) -> None:
@@ -160,18 +162,19 @@ def query(q: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
 
 
 def trace(what: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,
-          report: str | None = None) -> ResultSet:
+          report: str | None = None, *, timeout: float | None = _guard.DEFAULT_TIMEOUT,
+          max_rows: int | None = _guard.DEFAULT_MAX_ROWS) -> QueryResult:
     """Problem category N → every document answering it, or a document title (or part of one) → its
     mentions with the chain measure → problem category → aspect. Render with :func:`render_trace`.
-    :class:`KgNotFoundError` (naming what exists) when the report, the problem category or no title matches."""
-    with open_graph(graph, endpoint) as store:
-        if report:
-            _require_report(store, report)
-        n = _trace.problem_number(what)
-        rs = _trace.trace_problem(store, n, report) if n is not None else _trace.trace_document(store, what, report)
-        if not rs.rows and (msg := _trace.missing(store, what, report)):
-            raise KgNotFoundError(msg)
-        return rs
+    :class:`KgNotFoundError` (naming what exists) when the report, the problem category or no title matches.
+    Every query runs within the limits of :func:`query` (``timeout`` seconds in a process of its own, at most
+    ``max_rows`` rows: ``.truncated`` when cut; ``None`` or 0: no limit)."""
+    run = functools.partial(_guard.run, open_graph, (graph, endpoint), timeout=timeout, max_rows=max_rows)
+    rs = run(_trace.chain_query(what, report),
+             prepare=functools.partial(_require_report, report=report) if report else None)
+    if not rs.rows and (msg := _trace.missing(run, what, report)):
+        raise KgNotFoundError(msg)
+    return rs
 
 
 def render_trace(rs: ResultSet, what: str) -> str:
@@ -185,8 +188,15 @@ def validate(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None) -> tu
         return _validate(store.graph())
 
 
-def stats(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None, top: int = 10) -> dict:
-    """Counts per type, most connected units, busiest problem categories, disconnected pieces."""
+def stats(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None, top: int = 10, *,
+          timeout: float | None = _guard.DEFAULT_TIMEOUT, max_triples: int | None = _stats.MAX_TRIPLES) -> dict:
+    """Counts per type, most connected units, busiest problem categories, disconnected pieces; for a graph of
+    more than ``max_triples`` triples the counts alone (the rest reads the whole graph into memory). The
+    counting queries run within ``timeout`` seconds each, as :func:`query`. ``None`` or 0: no limit."""
+    run = functools.partial(_guard.run, open_graph, (graph, endpoint), timeout=timeout, max_rows=None)
+    triples = int(run(_stats.TRIPLES).values()[0]["n"])
+    if max_triples and triples > max_triples:
+        return _stats.counts_only({r["type"]: int(r["n"]) for r in run(COUNTS).values()}, triples, max_triples)
     with open_graph(graph, endpoint) as store:
         return _stats.stats(store.graph(), top=top)
 
@@ -253,4 +263,4 @@ def merged(results: list[ReportResult]):
 __all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts",
            "describe_outline", "report_files", "export", "KgNotFoundError",
            "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "serve", "stats", "trace", "validate",
-           "view", "Match", "node_link", "search_link", "write_explorer", "remove_old_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS"]
+           "view", "Match", "node_link", "search_link", "write_explorer", "remove_old_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "STATS_MAX_TRIPLES"]

@@ -142,12 +142,22 @@ def _limit(kind):
     return parse
 
 
+def _query_limits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timeout", type=_limit(float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the query after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)")
+    p.add_argument("--max-rows", type=_limit(int), default=DEFAULT_MAX_ROWS, metavar="N",
+                   help=f"print at most N rows or triples (default {DEFAULT_MAX_ROWS:,}; 0: no cap)")
+
+
 def cmd_trace(args) -> int:
-    rs = api.trace(args.what, args.graph, args.endpoint, args.report)
+    rs = api.trace(args.what, args.graph, args.endpoint, args.report, timeout=args.timeout, max_rows=args.max_rows)
     if args.format == "json":
         print(rs.to_json())
     else:   # no rows: what was asked exists but no document answers it (a message, not data: stderr)
         print(api.render_trace(rs, args.what), file=sys.stdout if rs.rows else sys.stderr)
+    if rs.truncated:
+        sys.stdout.flush()
+        print(f"kg: warning: {cap_message(args.max_rows)}", file=sys.stderr)
     return 0 if rs.rows else 1
 
 
@@ -158,7 +168,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    s = api.stats(args.graph, args.endpoint, top=args.top)
+    s = api.stats(args.graph, args.endpoint, top=args.top, timeout=args.timeout, max_triples=args.max_triples)
     print(api.render_stats(s, args.format))
     return 0
 
@@ -258,10 +268,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", help=f"one of {', '.join(NAMED)}, a .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020): fast on a large store")
-    q.add_argument("--timeout", type=_limit(float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"stop the query after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)")
-    q.add_argument("--max-rows", type=_limit(int), default=DEFAULT_MAX_ROWS, metavar="N",
-                   help=f"print at most N rows or triples (default {DEFAULT_MAX_ROWS:,}; 0: no cap)")
+    _query_limits(q)
     q.add_argument("--allow-service", action="store_true",
                    help="let SERVICE clauses call other SPARQL servers (refused by default: kg works offline)")
     q.set_defaults(func=cmd_query)
@@ -269,6 +276,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("what", help="a document title (or part of one), or a problem category number")
     t.add_argument("--report", help="only this report (its id, e.g. zuoxie_2020)")
     t.add_argument("--format", choices=["text", "json"], default="text")
+    _query_limits(t)
     t.set_defaults(func=cmd_trace)
     v = sub.add_parser("validate", help="check the graph against the SHACL shapes", parents=[src])
     v.set_defaults(func=cmd_validate)
@@ -288,6 +296,11 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="counts per type, most connected units, busiest problem categories", parents=[src])
     st.add_argument("--format", choices=["table", "json"], default="table")
     st.add_argument("--top", type=int, default=10)
+    st.add_argument("--timeout", type=_limit(float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                    help=f"stop each counting query after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)")
+    st.add_argument("--max-triples", type=_limit(int), default=api.STATS_MAX_TRIPLES, metavar="N",
+                    help=f"beyond N triples give the counts per type alone: the rest reads the whole graph into "
+                    f"memory (default {api.STATS_MAX_TRIPLES:,}; 0: no limit)")
     st.set_defaults(func=cmd_stats)
     sv = sub.add_parser("serve", help="serve the views and a read-only SPARQL endpoint on 127.0.0.1", parents=[src])
     sv.add_argument("--port", type=int, default=api.DEFAULT_SERVE_PORT,

@@ -1,5 +1,8 @@
 """Stats: counts per type and, through networkx on the graph's projection, the most connected
 units, the problem categories with the most measures and regulations, and disconnected pieces.
+
+The projection reads the whole graph into memory (rdflib: ~1.5 KB per triple), so a graph of more than
+:data:`MAX_TRIPLES` triples gets the counts per type alone (:func:`counts_only`, read with a query).
 """
 from __future__ import annotations
 
@@ -12,6 +15,21 @@ from rdflib import Graph
 from kg.store.results import pad, width
 from kg.explore.explorer.legend import NODE_TYPES
 from kg.explore.projection import project
+
+
+#: beyond this many triples (~1.5 GB in rdflib) only the counts per type are given (kg stats --max-triples)
+MAX_TRIPLES = 1_000_000
+#: the number of triples of a store (what :data:`MAX_TRIPLES` is compared with)
+TRIPLES = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+def counts_only(counts: dict[str, int], triples: int, max_triples: int) -> dict:
+    """The statistics of a graph too large for the projection: the counts per type (the ``kg build`` summary's,
+    from :data:`kg.explore.queries.COUNTS`) and why the rest is skipped."""
+    return {"counts": counts, "triples": triples,
+            "skipped": f"most connected units, problem categories and connected pieces skipped: the graph has "
+                       f"{triples:,} triples, more than {max_triples:,} (they would be read into memory, ~1.5 KB "
+                       f"each); raise --max-triples (0: no limit) or use kg query"}
 
 
 def stats(g: Graph, top: int = 10) -> dict:
@@ -57,6 +75,9 @@ def render(s: dict) -> str:
         out += ["  ".join(pad(str(c), w) for c, w in zip(r, widths)).rstrip() for r in rows]
         return "\n".join(out)
 
+    if "skipped" in s:
+        return "\n".join(["Counts per type", table(["type", "count"], list(s["counts"].items())),
+                          f"\n{s['skipped']}"])
     parts = ["Counts per type", table(["type", "count"], list(s["counts"].items())),
              f"\nprojection: {s['nodes']} nodes, {s['edges']} edges",
              "\nMost connected units", table(["unit", "degree"], [(u["name"], u["degree"]) for u in s["units"]]),

@@ -52,18 +52,33 @@ def _report_filter(report: str | None) -> str:
     return f"FILTER(STRENDS(STR(?report), {sparql_string('/' + report)}))"
 
 
+def document_query(title: str, report: str | None = None) -> str:
+    """The SPARQL of every mention of documents whose title contains ``title``, with its chain up to the aspect."""
+    return CHAIN % {"filter": f"CONTAINS(STR(?t), {sparql_string(_strip_title(title))})",
+                    "report": _report_filter(report), "order": "?report ?title ?line"}
+
+
+def problem_query(number: int, report: str | None = None) -> str:
+    """The SPARQL of every document mentioned in the measures of problem category ``number``."""
+    return CHAIN % {"filter": f"BOUND(?problem_no) && ?problem_no = {int(number)}",
+                    "report": _report_filter(report), "order": "?report ?measure_no ?line ?title"}
+
+
+def chain_query(what: str, report: str | None = None) -> str:
+    """The SPARQL of a trace: a problem category number (``8``, ``问题8``) → :func:`problem_query`, else a
+    title (or part of one) → :func:`document_query`; ``report``: only that report (by id)."""
+    n = problem_number(what)
+    return problem_query(n, report) if n is not None else document_query(what, report)
+
+
 def trace_document(backend, title: str, report: str | None = None) -> ResultSet:
     """Every mention of documents whose title contains ``title``, with its chain up to the aspect."""
-    flt = f"CONTAINS(STR(?t), {sparql_string(_strip_title(title))})"
-    return backend.query(CHAIN % {"filter": flt, "report": _report_filter(report),
-                                  "order": "?report ?title ?line"})
+    return backend.query(document_query(title, report))
 
 
 def trace_problem(backend, number: int, report: str | None = None) -> ResultSet:
     """Every document mentioned in the measures of problem category ``number``, own regulations first."""
-    return backend.query(CHAIN % {"filter": f"BOUND(?problem_no) && ?problem_no = {int(number)}",
-                                  "report": _report_filter(report),
-                                  "order": "?report ?measure_no ?line ?title"})
+    return backend.query(problem_query(number, report))
 
 
 def problem_number(q: str) -> int | None:
@@ -157,23 +172,31 @@ def unknown_report(backend, report: str) -> str | None:
     return f"no report {report!r}; report ids: {', '.join(shown)}{more}"
 
 
+def _run(backend):
+    """A function running a query: ``backend`` itself when it is one (e.g. a query within limits, see
+    :func:`kg.api.trace`), else its ``query`` method."""
+    return backend.query if hasattr(backend, "query") else backend
+
+
 def problem_numbers(backend, report: str | None = None) -> list[int]:
-    """The problem category numbers of a store (of one report)."""
+    """The problem category numbers of a store (of one report); ``backend``: a store or a query function."""
     q = ("SELECT DISTINCT ?n WHERE { ?p a kgo:ProblemCategory ; kgo:number ?n ; kgo:inReport ?report . %s }"
          % _report_filter(report))
-    return sorted({int(r["n"]) for r in backend.query(q).values()})
+    return sorted({int(r["n"]) for r in _run(backend)(q).values()})
 
 
 def document_titles(backend, report: str | None = None) -> list[str]:
-    """The titles of the documents mentioned in a store (in one report)."""
+    """The titles of the documents mentioned in a store (in one report); ``backend``: a store or a query
+    function."""
     q = ("SELECT DISTINCT ?title WHERE { ?mention kgo:mentions ?doc ; kgo:inReport ?report . "
          "?doc a kgo:Document ; dcterms:title ?t . %s BIND(STR(?t) AS ?title) }" % _report_filter(report))
-    return sorted({r["title"] for r in backend.query(q).values()})
+    return sorted({r["title"] for r in _run(backend)(q).values()})
 
 
 def missing(backend, what: str, report: str | None = None) -> str | None:
     """Why a trace found nothing when what ``what`` names is not in the store: a message naming what is
-    (the problem category numbers, a few document titles); None when it is there.
+    (the problem category numbers, a few document titles); None when it is there. ``backend``: a store, or
+    a function that runs a query (and keeps its limits).
 
     The message says what exists, e.g. "no problem category 99; problem categories: 1–13".
     """

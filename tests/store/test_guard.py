@@ -23,6 +23,7 @@ import pytest
 from kg import api
 from kg.cli import main
 from kg.errors import KgQueryError
+from kg.explore import trace
 from kg.explore.queries import NAMED, named_query, resolve_query
 from kg.rdf.vocab import with_prefixes
 from kg.store import guard
@@ -390,6 +391,36 @@ def test_other_commands_are_checked_too(built):
         with pytest.raises(KgQueryError, match="read-only"):
             store.query("DROP ALL")
     assert api.trace("中国作家协会调研工作办法", built).rows
+
+
+def test_trace_has_the_limits_of_query(built, monkeypatch, capsys):
+    """kg trace runs its query as kg query does: cut at --max-rows (with the warning), stopped at --timeout."""
+    assert main(["trace", "办法", "--graph", str(built), "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert len(every) > 3
+    assert main(["trace", "办法", "--graph", str(built), "--format", "json", "--max-rows", "3"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["results"]["bindings"] == every[:3]
+    assert err.startswith("kg: warning: only the first 3 rows are shown") and "--max-rows" in err
+    # a trace whose query only the time limit can stop
+    counted = CARTESIAN_3.replace("SELECT *", "SELECT (COUNT(*) AS ?n)")
+    monkeypatch.setattr(trace, "chain_query", lambda what, report=None: counted)
+    assert main(["trace", "办法", "--graph", str(built), "--timeout", "2"]) == 2
+    assert "stopped after 2 s" in one_line_error(capsys)
+
+
+def test_stats_of_a_graph_over_the_limit_give_the_counts_alone(built, capsys):
+    """kg stats reads the whole graph into memory: beyond --max-triples it gives the counts per type (those
+    kg build prints) and says why the rest is skipped."""
+    assert main(["stats", "--graph", str(built), "--format", "json"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert full["units"] and full["problems"] and "skipped" not in full
+    assert main(["stats", "--graph", str(built), "--format", "json", "--max-triples", "1000"]) == 0
+    small = json.loads(capsys.readouterr().out)
+    assert small["counts"] == api.counts(built) and small["triples"] > 1000
+    assert "--max-triples" in small["skipped"] and "units" not in small
+    assert main(["stats", "--graph", str(built), "--max-triples", "1000"]) == 0
+    assert "skipped" in capsys.readouterr().out
 
 
 # -- the check itself
