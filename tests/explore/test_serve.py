@@ -334,7 +334,8 @@ def check_named_queries(pg: Served, build: Path) -> None:
         assert res["vars"] == ref["head"]["vars"] and res["rows"] == ref["results"]["bindings"], name
         n = pg.js("document.querySelectorAll('#results tbody tr').length")
         assert n == len(ref["results"]["bindings"]), name
-        assert "kg serve" in pg.status()[0] or "rows" in pg.status()[0]
+        text, cls = pg.status()
+        assert cls == "" and text.startswith(f"{n} 行 rows · "), (name, text)
 
 
 def check_update_refused(pg: Served) -> None:
