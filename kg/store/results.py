@@ -349,6 +349,7 @@ def json_from_ox(res, max_rows: int | None = None, timeout: float | None = None)
         res.serialize(out, format=ox.QueryResultsFormat.TSV)
     except Exception:     # pyoxigraph wraps what the writer raised
         if not out.more:
+            out.deadline.check()      # the time limit, said as such
             raise
     out.deadline.check()
     data = ox.parse_query_results(bytes(out.data), format=ox.QueryResultsFormat.TSV).serialize(

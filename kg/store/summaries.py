@@ -19,7 +19,10 @@ A corpus build (:func:`kg.store.build.finish`) rewrites the named graph
   ``kgo:CorpusCategory`` ``kgr:summary/category/{h}`` (``skos:prefLabel``, ``kgo:reportCount``,
   ``kgo:namedIn``) with one ``kgo:Tally`` per own regulation that answers them in several reports
   (``…/category/{h}/{document h}``: ``kgo:reportCount``, ``kgo:mentionCount``, ``kgo:namedIn``,
-  ``kgo:actionReports``; a negated mention answers nothing, as in ``regulations.rq``).
+  ``kgo:actionReports``; a negated mention answers nothing, as in ``regulations.rq``);
+* ``kgo:rank`` 1, 2, … on each shared document, shared unit and tally: its place in the order of
+  ``shared_documents``, ``shared_units`` and ``regulations_across_reports``, so that they sort on an
+  integer instead of comparing titles on a large store.
 
 What a report adds (:func:`contribution`) is read from its graph's N-Triples (or N-Quads) as the build's
 workers hand them back, so summing up a corpus reads no store; the contributions of unchanged reports are
@@ -45,8 +48,10 @@ from kg.rdf.graph import digest, lit, zh
 from kg.rdf.vocab import DCTERMS, KGO, KGR, RDF, SKOS, SUMMARY_GRAPH
 from kg.store.oxigraph import Store
 
-#: bump when what a contribution holds or :func:`summarize` writes changes: builds then sum up afresh
+#: bump when what :func:`summarize` writes changes: builds then write the summaries afresh
 SUMMARY_VERSION = "5"
+#: bump when what a contribution holds changes: builds then read every report again (``DIR/summaries.json``)
+CONTRIBUTION_VERSION = "4"
 #: the contributions of the reports of a build, beside its manifest
 CACHE = "summaries.json"
 
@@ -325,7 +330,7 @@ def load_cache(out_dir: str | os.PathLike) -> dict[str, dict]:
     """The contributions kept in ``DIR/summaries.json``: report IRI → {"fingerprint", "contribution"}."""
     try:
         doc = json.loads((Path(out_dir) / CACHE).read_text(encoding="utf-8"))
-        if doc.get("version") == SUMMARY_VERSION and isinstance(doc.get("reports"), dict):
+        if doc.get("version") == CONTRIBUTION_VERSION and isinstance(doc.get("reports"), dict):
             return doc["reports"]
     except (OSError, ValueError):
         pass
@@ -350,7 +355,7 @@ def update_summaries(store, out_dir: str | os.PathLike, entries: dict[str, dict]
         else:
             c = contribution(store.graph_nt(iri))
         kept[iri] = {"fingerprint": fp, "contribution": c}
-    atomic_write(Path(out_dir) / CACHE, json.dumps({"version": SUMMARY_VERSION, "reports": kept},
+    atomic_write(Path(out_dir) / CACHE, json.dumps({"version": CONTRIBUTION_VERSION, "reports": kept},
                                                     ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     return write_summaries(store, ((iri, k["contribution"]) for iri, k in sorted(kept.items())))
 
@@ -401,5 +406,5 @@ def summarize_store(store) -> bytes:
     return summarize((iri, contribution(store.graph_nt(iri))) for iri in sorted(store.reports()))
 
 
-__all__ = ["ACTIONS", "CACHE", "SUMMARY_VERSION", "category_key", "contribution", "load_cache", "summarize",
+__all__ = ["ACTIONS", "CACHE", "CONTRIBUTION_VERSION", "SUMMARY_VERSION", "category_key", "contribution", "load_cache", "summarize",
            "summarize_store", "update_summaries", "write_summaries"]

@@ -275,7 +275,7 @@ class Served(Page):
 
     def __init__(self, browser, base: str, hash: str = "#view=query"):   # noqa: super().__init__ opens a file
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -316,10 +316,14 @@ class Served(Page):
         assert [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))] == []
 
 
+def kg_query_out(name: str, *args: str, fmt: str = "json") -> str:
+    return subprocess.run([sys.executable, "-m", "kg.cli", "query", name, *args, "--format", fmt], cwd=REPO,
+                          capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          ).stdout
+
+
 def kg_query_json(name: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "kg.cli", "query", name, *args, "--format", "json"], cwd=REPO,
-                         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
-    return json.loads(out.stdout)
+    return json.loads(kg_query_out(name, *args))
 
 
 def check_named_queries(pg: Served, build: Path) -> None:
@@ -334,7 +338,8 @@ def check_named_queries(pg: Served, build: Path) -> None:
         assert res["vars"] == ref["head"]["vars"] and res["rows"] == ref["results"]["bindings"], name
         n = pg.js("document.querySelectorAll('#results tbody tr').length")
         assert n == len(ref["results"]["bindings"]), name
-        assert "kg serve" in pg.status()[0] or "rows" in pg.status()[0]
+        text, cls = pg.status()
+        assert cls == "" and text.startswith(f"{n} 行 rows · "), (name, text)
 
 
 def check_update_refused(pg: Served) -> None:
@@ -350,6 +355,12 @@ def test_served_page_queries_through_kg_serve(built, pages, browser):
         with Served(browser, base) as pg:
             assert pg.source().startswith("数据源 Source: kg serve") and src["label"] in pg.source()
             check_named_queries(pg, built / "build")
+            # the downloads of a served answer are kg query's
+            pg.run('#named button[data-query="shared_units"]')
+            with pg.page.expect_download() as d:
+                pg.page.click("#dl-csv")
+            assert Path(d.value.path()).read_text(encoding="utf-8") == kg_query_out(
+                "shared_units", "--graph", str(built / "build"), fmt="csv")
             check_update_refused(pg)
             # SERVICE and FROM: the server's refusals, as kg query says them
             pg.page.fill("#sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
