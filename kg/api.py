@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import IO
@@ -125,11 +126,21 @@ def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFA
     """Write the explorer (``explorer.html``: trace, SPARQL in the page, the source text) of a build into
     ``views_dir``; its path. Left as it is, without reading the graph, when the build did not change."""
     manifest = Path(graph) / "manifest.json"
-    fingerprint = ""
+    fingerprint, keys, cache = "", {}, None
     if not endpoint and manifest.is_file():
-        fingerprint = hashlib.sha256(manifest.read_bytes() + str(title).encode("utf-8")).hexdigest()[:24]
+        data = manifest.read_bytes()
+        fingerprint = hashlib.sha256(data + str(title).encode("utf-8")).hexdigest()[:24]
+        # what each report graph depends on (as for the build's summaries): the page data of an unchanged
+        # report is read from DIR/explorer-cache/ instead of its graph
+        try:
+            keys = {e["iri"]: json.dumps([e.get("sha256"), e.get("extractor"), e.get("corrections")])
+                    for e in json.loads(data).get("reports", {}).values() if isinstance(e, dict) and e.get("iri")}
+            cache = Path(graph) / "explorer-cache"
+        except (ValueError, AttributeError):
+            keys = {}
     with open_graph(graph, endpoint) as store:
-        return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint)
+        return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint, cache_dir=cache,
+                                        report_keys=keys)
 
 
 def query(q: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None,

@@ -620,3 +620,37 @@ def test_construct_and_result_graphs_are_readable(browser, seed):
         assert pg.js("kgExplorer.graph.spec.nodes.length") > 10
         pg.readable()
         pg.check_clean()
+
+
+def test_page_data_is_cached_per_report(tmp_path, monkeypatch):
+    """A build that changed one report reads that report's graph alone; the page is the one written without
+    a cache; an unchanged build leaves the page as it is."""
+    src = tmp_path / "reports"
+    src.mkdir()
+    for f in sorted((ROOT / "data" / "reports").glob("*.txt")):
+        (src / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "build"
+    assert not api.build([src], out, jobs=1).failed
+    page = api.write_explorer(out, tmp_path / "views")
+    cache = sorted((out / "explorer-cache").glob("*.json"))
+    assert len(cache) == 3
+    # one report changes: only its graph is read (with the ontology's and the summaries')
+    changed = sorted(src.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（补充说明。）\n", encoding="utf-8")
+    assert not api.build([src], out, jobs=1).failed
+    read = []
+    real = explorer.read_raw
+    monkeypatch.setattr(explorer, "read_raw", lambda st, graph=None: read.append(graph) or real(st, graph))
+    page = api.write_explorer(out, tmp_path / "views")
+    reports = [g for g in read if g]
+    assert len(reports) == 1 and reports[0].endswith("/" + changed.stem), read
+    assert len(read) == 3
+    # the same page as without the cache
+    monkeypatch.setattr(explorer, "read_raw", real)
+    with api.open_graph(out) as store:
+        fresh = explorer.render_explorer(store, fingerprint=explorer_page.page_fingerprint(page).rsplit(".", 1)[0])
+    assert page.read_text(encoding="utf-8") == fresh
+    # nothing changed: the page is kept and no graph is read
+    monkeypatch.setattr(explorer, "read_raw", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
+    mtime = page.stat().st_mtime_ns
+    assert api.write_explorer(out, tmp_path / "views") == page and page.stat().st_mtime_ns == mtime

@@ -24,10 +24,12 @@ build is vendored in ``static/oxigraph/`` (vis-network is loaded from ``kg/explo
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from kg.errors import KgError, KgViewError
-from kg.explore.explorer.model import build_model, load_store
+from kg.explore.explorer.model import MODEL_VERSION, assemble, build_model, load_store, merge_raw, read_raw, terms
 from kg.explore.explorer.page import OXIGRAPH_NPM, full_fingerprint, page_fingerprint, render_page
 from kg.fileio import atomic_write
 from kg.rdf.vocab import ONTOLOGY_GRAPH, SUMMARY_GRAPH
@@ -66,37 +68,108 @@ def graph_nquads(source) -> bytes:
     raise KgViewError(f"cannot read N-Quads from {type(source).__name__}: pass N-Quads bytes or a store")
 
 
-def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
-                    embed_max: int = EMBED_MAX_BYTES) -> str:
-    """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
-    ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL)."""
-    nq = graph_nquads(source)
+def _load(nq: bytes):
     try:
-        st = load_store(nq)
+        return load_store(nq)
     except (SyntaxError, ValueError) as e:
         raise KgViewError(f"the graph is not valid N-Quads: {e}") from e
-    model = build_model(st, title=title, table_rows=TABLE_ROWS)
-    embedded = len(nq) <= embed_max
+
+
+def _graph_bytes(store, iri: str) -> bytes:
+    try:
+        return b"".join(store.iter_nquads([iri]))
+    except KgError:            # a server without that graph
+        return b""
+
+
+def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[dict], int]:
+    """The model parts of the store's report graphs: each read from ``cache_dir`` when its key (what the
+    report graph depends on: ``keys[iri]``, else a hash of its N-Quads) is the one cached, else read from
+    the report's graph and cached (the graphs missing in the cache are read in one pass). Returns the parts
+    (in IRI order) and their N-Quads size."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    parts, size, files, missing = {}, 0, set(), {}
+    for iri in sorted(store.reports()):
+        name = hashlib.sha1(iri.encode("utf-8")).hexdigest()[:24] + ".json"
+        files.add(name)
+        key = keys.get(iri) or "sha256:" + hashlib.sha256(_graph_bytes(store, iri)).hexdigest()
+        try:
+            doc = json.loads((cache_dir / name).read_text(encoding="utf-8"))
+            if doc.get("v") == MODEL_VERSION and doc.get("iri") == iri and doc.get("key") == key:
+                parts[iri] = doc["raw"]
+                size += doc["size"]
+                continue
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        missing[iri] = (name, key)
+    if missing:
+        data = {}
+        for line in store.iter_nquads(sorted(missing)):
+            g = line.rsplit(b" ", 2)[-2] if line.endswith(b" .\n") else b""
+            data.setdefault(g, []).append(line)
+        st = _load(b"".join(b"".join(v) for v in data.values()))
+        for iri, (name, key) in missing.items():
+            n = sum(len(x) for x in data.get(f"<{iri}>".encode("utf-8"), ()))
+            raw = read_raw(st, iri)
+            atomic_write(cache_dir / name, json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": n, "raw": raw},
+                                                      ensure_ascii=False, separators=(",", ":")))
+            parts[iri] = raw
+            size += n
+    for old in cache_dir.glob("*.json"):         # reports no longer in the build
+        if old.name not in files:
+            old.unlink(missing_ok=True)
+    return [parts[i] for i in sorted(parts)], size
+
+
+def _model_and_graph(source, title: str | None, embed_max: int, cache_dir, keys) -> tuple[dict, bytes, int]:
+    """The page model, the N-Quads to embed (b"" when too large) and the graph's size in bytes."""
+    if cache_dir is not None and hasattr(source, "reports") and hasattr(source, "iter_nquads"):
+        parts, size = _cached_parts(source, Path(cache_dir), keys or {})
+        onto_nq, summaries = _graph_bytes(source, str(ONTOLOGY_GRAPH)), _graph_bytes(source, str(SUMMARY_GRAPH))
+        onto = _load(onto_nq)
+        parts += [read_raw(onto), read_raw(_load(summaries))]
+        size += len(onto_nq) + len(summaries)
+        model = assemble(merge_raw(parts), terms(onto), title=title, table_rows=TABLE_ROWS)
+        nq = graph_nquads(source) if size <= embed_max else b""
+        return model, nq, len(nq) if nq else size
+    nq = graph_nquads(source)
+    model = build_model(_load(nq), title=title, table_rows=TABLE_ROWS)
+    return model, (nq if len(nq) <= embed_max else b""), len(nq)
+
+
+def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
+                    embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> str:
+    """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
+    ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL).
+    With ``cache_dir`` (a store's ``source`` only), what each report graph gives the page is kept there,
+    keyed by ``report_keys[report IRI]`` (what the report graph depends on) or else by a hash of its
+    N-Quads, so a build that changed one report reads one report graph."""
+    model, nq, size = _model_and_graph(source, title, embed_max, cache_dir, report_keys)
+    embedded = bool(nq) or size == 0
     model["embedded"] = embedded
     if not embedded:
-        model["embedNote"] = (f"这个构建的图（{len(nq) / 2**20:.0f} MB N-Quads）太大，不嵌入页面；请用 kg serve 查询 · "
-                              f"the graph ({len(nq) / 2**20:.0f} MB of N-Quads, more than {embed_max / 2**20:.0f} MB) "
+        model["embedNote"] = (f"这个构建的图（{size / 2**20:.0f} MB N-Quads）太大，不嵌入页面；请用 kg serve 查询 · "
+                              f"the graph ({size / 2**20:.0f} MB of N-Quads, more than {embed_max / 2**20:.0f} MB) "
                               "is not embedded: run `kg serve` and query it there, or `kg query`")
     return render_page(model, nq if embedded else b"", fingerprint=fingerprint)
 
 
 def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: str = "",
-                   embed_max: int = EMBED_MAX_BYTES) -> Path:
+                   embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> Path:
     """Write ``explorer.html`` for the graph ``source`` into ``out_dir``; the path written. The bytes
     depend only on the graph (and this version of kg): rewriting an unchanged build changes nothing.
     With ``fingerprint`` (what identifies the build, e.g. a hash of its manifest), a page written for the
-    same fingerprint by the same kg is kept without reading the graph at all."""
+    same fingerprint by the same kg is kept without reading the graph at all. ``cache_dir`` and
+    ``report_keys``: see :func:`render_explorer`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILENAME
+    if fingerprint:
+        fingerprint = f"{fingerprint}-m{MODEL_VERSION}"
     if fingerprint and page_fingerprint(path) == full_fingerprint(fingerprint):
         return path
-    data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max).encode("utf-8")
+    data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max, cache_dir=cache_dir,
+                           report_keys=report_keys).encode("utf-8")
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return path

@@ -95,9 +95,71 @@ def _pick(values: list[tuple[str, str]]) -> str | None:
     return best[1] if best else None
 
 
+#: what a graph contributes to the model, read with one query each: rows of plain strings (None: unbound).
+#: A change here (or in what :func:`assemble` makes of them) must change :data:`MODEL_VERSION`.
+_RAW_QUERIES = {
+    "types": "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s)) }",
+    "kinds": "SELECT ?s ?k WHERE { ?s kgo:documentKind ?k }",
+    "inReport": "SELECT ?s ?r WHERE { ?s kgo:inReport ?r }",
+    "numbers": "SELECT ?s ?n WHERE { ?s kgo:number ?n }",
+    "labels": ("SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { VALUES ?p { "
+               + " ".join(f"<{p}>" for p in _LABEL_PREDS.values()) + " } ?s ?p ?o FILTER(isLiteral(?o)) }"),
+    "figures": "SELECT ?s ?v ?u WHERE { ?s a kgo:Figure ; rdf:value ?v OPTIONAL { ?s kgo:unit ?u } }",
+    "links": ("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ("
+              + ", ".join(f"<{p}>" for p in sorted(_SKIP_EDGES)) + ")) }"),
+    "mentions": "SELECT ?m ?t WHERE { ?m kgo:mentions ?t }",
+    "inMeasure": "SELECT ?m ?ms WHERE { ?m kgo:inMeasure ?ms }",
+    "action": "SELECT ?m ?a WHERE { ?m kgo:action ?a }",
+    "negated": "SELECT ?m WHERE { ?m kgo:negated true }",
+    "evidence": "SELECT ?s ?a ?b ?l WHERE { ?s kgo:evidence ?e . ?e oa:start ?a ; oa:end ?b OPTIONAL { ?e kgo:line ?l } }",
+    "reports": """SELECT ?r ?t ?id ?text ?issuer ?fb WHERE { ?r a kgo:Report .
+      OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r dcterms:identifier ?id } OPTIONAL { ?r kgo:normalizedText ?text }
+      OPTIONAL { ?r dcterms:publisher/skos:prefLabel ?issuer } OPTIONAL { ?r kgo:feedbackDate ?fb } }""",
+}
+#: the version of the page model and of the per-report parts cached by :func:`read_raw`'s callers
+MODEL_VERSION = 2
+
+
+def read_raw(st: ox.Store, graph: str | None = None) -> dict[str, list]:
+    """What the graphs in ``st`` (or its named graph ``graph`` alone) contribute to the page model: each
+    query's rows as lists of strings (a cacheable part: a report graph read alone gives the rows it gives
+    inside the whole build)."""
+    out = {}
+    for name, q in _RAW_QUERIES.items():
+        res = (_rows(st, q) if graph is None else
+               st.query(_PFX + "\n" + q, default_graph=ox.NamedNode(graph)))
+        out[name] = [[_v(t) for t in row] for row in res]
+    return out
+
+
+def merge_raw(parts) -> dict[str, list]:
+    """The parts of several graphs as one."""
+    out: dict[str, list] = {name: [] for name in _RAW_QUERIES}
+    for part in parts:
+        for name in _RAW_QUERIES:
+            out[name].extend(part.get(name, ()))
+    return out
+
+
 def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000) -> dict:
     """The page model of the graph in ``st`` (see the module docstring)."""
-    reports = _reports(st)
+    return assemble(read_raw(st), terms(st), title=title, table_rows=table_rows)
+
+
+class _T:
+    """A term as read back from a part: its value and its language tag."""
+    __slots__ = ("value", "language")
+
+    def __init__(self, value, language=None):
+        self.value = value
+        self.language = language or None
+
+
+def assemble(raw: dict[str, list], term_list: list[str], title: str | None = None, table_rows: int = 10000) -> dict:
+    """The page model of the merged parts ``raw`` (see :func:`read_raw`) and the completion terms."""
+    def rows(name):
+        return ([None if v is None else _T(v) for v in row] for row in raw[name])
+    reports = _reports(rows("reports"))
     rindex = {r["iri"]: i for i, r in enumerate(reports)}
     prefixes = sorted((r["iri"] for r in reports), key=len, reverse=True)
 
@@ -112,22 +174,20 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
     kinds: dict[str, str] = {}
     in_report: dict[str, set] = defaultdict(set)
     numbers: dict[str, int] = {}
-    for s, t in _rows(st, "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s)) }"):
+    for s, t in rows("types"):
         types[s.value].add(t.value)
-    for s, k in _rows(st, "SELECT ?s ?k WHERE { ?s kgo:documentKind ?k }"):
+    for s, k in rows("kinds"):
         kinds[s.value] = k.value
-    for s, r in _rows(st, "SELECT ?s ?r WHERE { ?s kgo:inReport ?r }"):
+    for s, r in rows("inReport"):
         in_report[s.value].add(r.value)
-    for s, n in _rows(st, "SELECT ?s ?n WHERE { ?s kgo:number ?n }"):
+    for s, n in rows("numbers"):
         if _int(n) is not None:
             numbers[s.value] = _int(n)
     labels: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     pred_key = {v: k for k, v in _LABEL_PREDS.items()}
-    values = " ".join(f"<{p}>" for p in _LABEL_PREDS.values())
-    for s, p, o in _rows(st, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"):
-        labels[s.value][pred_key[p.value]].append((o.value, getattr(o, "language", None)))
-    figure_vals = {s.value: (v.value, _v(u) or "") for s, v, u in _rows(
-        st, "SELECT ?s ?v ?u WHERE { ?s a kgo:Figure ; rdf:value ?v OPTIONAL { ?s kgo:unit ?u } }")}
+    for s, p, o, lang in raw["labels"]:
+        labels[s][pred_key[p]].append((o, lang or None))
+    figure_vals = {s: (v, u or "") for s, v, u in raw["figures"]}
 
     ntype: dict[str, str] = {}
     for s, ts in types.items():
@@ -175,23 +235,23 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
 
     # -- edges: IRI → IRI relations between nodes, and mentions collapsed into measure → target
     edges: set[tuple] = set()
-    for s, p, o in _rows(st, "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }"):
-        if p.value in _SKIP_EDGES or s.value not in nid or o.value not in nid or s.value == o.value:
+    for s, p, o in raw["links"]:
+        if p in _SKIP_EDGES or s not in nid or o not in nid or s == o:
             continue
-        edges.add((nid[s.value], nid[o.value], re.split(r"[#/]", p.value)[-1], ""))
+        edges.add((nid[s], nid[o], re.split(r"[#/]", p)[-1], ""))
     mentions: dict[str, dict] = defaultdict(lambda: {"targets": set(), "measures": set(), "action": "",
                                                      "negated": False, "doc": False})
-    for m, t in _rows(st, "SELECT ?m ?t WHERE { ?m kgo:mentions ?t }"):
+    for m, t in rows("mentions"):
         mentions[m.value]["targets"].add(t.value)
-    for m, ms in _rows(st, "SELECT ?m ?ms WHERE { ?m kgo:inMeasure ?ms }"):
+    for m, ms in rows("inMeasure"):
         if m.value in nid and ms.value in nid:        # a figure (a node) in its measure
             edges.add((nid[ms.value], nid[m.value], "mentions", ""))
         elif m.value in mentions:
             mentions[m.value]["measures"].add(ms.value)
-    for m, a in _rows(st, "SELECT ?m ?a WHERE { ?m kgo:action ?a }"):
+    for m, a in rows("action"):
         if m.value in mentions:
             mentions[m.value]["action"] = a.value
-    for (m,) in _rows(st, "SELECT ?m WHERE { ?m kgo:negated true }"):
+    for (m,) in rows("negated"):
         if m.value in mentions:
             mentions[m.value]["negated"] = True
     for m, d in mentions.items():
@@ -202,8 +262,7 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
 
     # -- facts: evidence spans of nodes and of mentions
     evidence: dict[str, list] = defaultdict(list)
-    for s, a, b, ln in _rows(st, "SELECT ?s ?a ?b ?l WHERE { ?s kgo:evidence ?e . ?e oa:start ?a ; oa:end ?b "
-                                 "OPTIONAL { ?e kgo:line ?l } }"):
+    for s, a, b, ln in rows("evidence"):
         if _int(a) is not None and _int(b) is not None:
             evidence[s.value].append((_int(a), _int(b), _int(ln) or 0))
     facts: set[tuple] = set()
@@ -271,7 +330,7 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
         "kgr": str(KGR),
         "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
         "queries": [_query_entry(n) for n in NAMED],
-        "terms": _terms(st),
+        "terms": term_list,
         "types": TYPES,
         "actions": ACTION_LABELS,
         "kinds": {k: v for k, v in KIND_TYPES.items()},
@@ -300,12 +359,9 @@ def _node_type(ts: set, kind: str | None) -> str | None:
     return None
 
 
-def _reports(st: ox.Store) -> list[dict]:
+def _reports(rows) -> list[dict]:
     got: dict[str, dict] = {}
-    q = """SELECT ?r ?t ?id ?text ?issuer ?fb WHERE { ?r a kgo:Report .
-      OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r dcterms:identifier ?id } OPTIONAL { ?r kgo:normalizedText ?text }
-      OPTIONAL { ?r dcterms:publisher/skos:prefLabel ?issuer } OPTIONAL { ?r kgo:feedbackDate ?fb } }"""
-    for r, t, rid, text, issuer, fb in _rows(st, q):
+    for r, t, rid, text, issuer, fb in rows:
         d = got.setdefault(r.value, {"iri": r.value, "id": r.value.rstrip("/").rsplit("/", 1)[-1],
                                      "title": "", "issuer": "", "date": "", "text": ""})
         d["title"] = min(filter(None, [d["title"], _v(t)]), default="")
@@ -366,7 +422,7 @@ def _query_entry(name: str) -> dict:
     return {"name": name, "doc": doc, "text": text}
 
 
-def _terms(st: ox.Store) -> list[str]:
+def terms(st: ox.Store) -> list[str]:
     """``prefix:local`` names for completion: the ontology's terms and every term the named queries use."""
     out = set()
     ns = sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda x: -len(x[1]))
@@ -382,4 +438,4 @@ def _terms(st: ox.Store) -> list[str]:
     return sorted(out)
 
 
-__all__ = ["build_model", "load_store", "TYPES", "STRUCTURE"]
+__all__ = ["build_model", "load_store", "read_raw", "merge_raw", "assemble", "terms", "MODEL_VERSION", "TYPES", "STRUCTURE"]

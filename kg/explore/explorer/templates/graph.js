@@ -505,6 +505,7 @@
     }
     V.hidden = s.hidden;
     V.ms = Math.round(performance.now() - t0);
+    if (!KG.timings.graph) KG.t("graph");            // the first view drawn: ms from the start of navigation
     if (opts.select !== undefined && opts.select !== null) G.select("n" + opts.select);
     else if (s.focus) G.select(s.focus);
     V.panel();
