@@ -39,7 +39,7 @@ def build(src: Path, n: int, work: Path) -> Path:
         for f in sorted(src.glob("*.txt"))[:n]:
             shutil.copy(f, inp / f.name)
         subprocess.run([sys.executable, "-m", "kg.cli", "build", "--no-views", "--no-open", str(inp), "--out", str(out)],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return out
 
 
@@ -64,7 +64,7 @@ def write_times(out: Path, views: Path, runs: int) -> dict[str, list[float]]:
         with first.open("a", encoding="utf-8") as f:
             f.write(f"\n（本期补充说明第{k + 1}次。）\n")
         subprocess.run([sys.executable, "-m", "kg.cli", "build", "--no-views", "--no-open", str(inputs), "--out", str(out)],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         res["one report changed"].append(timed(lambda: api.write_explorer(out, views)))
         res["unchanged"].append(timed(lambda: api.write_explorer(out, views)))
     return res

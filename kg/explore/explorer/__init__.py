@@ -8,8 +8,17 @@
   refused. Results as a sortable table (CSV/JSON download in the W3C formats) and as a graph.
 - **Source**: the report text with line numbers and every extracted fact highlighted by type; a
   highlight selects its node, a node shows its highlights.
-- Search over names, quoted sentences, line numbers and report ids; permalinks (``#view=…&node=…&q=…``);
-  PNG/SVG export of the graph; keyboard access.
+- **Graph** (``#view=graph``): all reports (several: one node per report, the documents and units several
+  reports name, linked with the actions), a report's overview (aspects → problem categories → the documents
+  answering them), one aspect (with its measures), the neighbourhood of a node
+  (``#view=graph&node=IRI&depth=N``: what ``kg view NAME --depth N`` opens); each drawn at the first level of
+  detail whose layout fits the pane with labels ≥ 12 px, the rest listed as not drawn.
+- Search over names, quoted sentences, line numbers and report ids (``#search=TEXT`` opens its list);
+  permalinks (``#view=…&node=…&q=…``); PNG/SVG export of the graph; keyboard access.
+
+A store's page data is cached per report graph in ``cache_dir`` (``DIR/explorer-cache/`` for a build: one
+JSON file per report, keyed by what the report graph depends on), so writing the page after a build that
+changed one report reads that report's graph only (and the small ontology and summaries graphs).
 
 Public API
 ----------
@@ -39,6 +48,8 @@ FILENAME = "explorer.html"
 #: N-Quads above this size are not embedded (the page would be too slow to open): trace, source and search
 #: still work, the Query tab points to ``kg serve``. About 40 reports of the seed's size.
 EMBED_MAX_BYTES = 48 * 1024 * 1024
+#: report graphs missing in the page-data cache read into one in-memory store at a time
+READ_BATCH = 25
 #: query results shown in the page's table (downloads hold every row up to kg query's cap)
 TABLE_ROWS = 10000
 
@@ -102,14 +113,19 @@ def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[di
         except (OSError, ValueError, KeyError, TypeError):
             pass
         missing[iri] = (name, key)
-    if missing:
-        data = {}
-        for line in store.iter_nquads(sorted(missing)):
+    todo = sorted(missing)
+    for k in range(0, len(todo), READ_BATCH):     # a batch of graphs read in one pass, into one store
+        data: dict[bytes, int] = {}
+        lines = []
+        for line in store.iter_nquads(todo[k:k + READ_BATCH]):
             g = line.rsplit(b" ", 2)[-2] if line.endswith(b" .\n") else b""
-            data.setdefault(g, []).append(line)
-        st = _load(b"".join(b"".join(v) for v in data.values()))
-        for iri, (name, key) in missing.items():
-            n = sum(len(x) for x in data.get(f"<{iri}>".encode("utf-8"), ()))
+            data[g] = data.get(g, 0) + len(line)
+            lines.append(line)
+        st = _load(b"".join(lines))
+        del lines
+        for iri in todo[k:k + READ_BATCH]:
+            name, key = missing[iri]
+            n = data.get(f"<{iri}>".encode("utf-8"), 0)
             raw = read_raw(st, iri)
             atomic_write(cache_dir / name, json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": n, "raw": raw},
                                                       ensure_ascii=False, separators=(",", ":")))

@@ -3,7 +3,9 @@
 
 Everything is read with SPARQL from an in-memory Oxigraph store loaded from the build's N-Quads (the same
 bytes the page embeds), so the model and the page's own SPARQL answers come from one graph. The output
-is deterministic: every list is sorted, nothing depends on the order a store returns rows in.
+is deterministic: every list is sorted, nothing depends on the order a store returns rows in. The reading
+(:func:`read_raw`: rows of plain strings, one set per graph, cacheable) is apart from the assembly
+(:func:`assemble` of the merged parts of every graph), so a report's part can be kept between builds.
 
 Compact shapes (the page reads them in ``explorer.js``):
 
@@ -70,14 +72,10 @@ def _rows(st: ox.Store, sparql: str):
     return st.query(_PFX + "\n" + sparql, use_default_graph_as_union=True)
 
 
-def _v(term) -> str | None:
-    return None if term is None else term.value
-
-
-def _int(term) -> int | None:
+def _int(value) -> int | None:
     try:
-        return int(term.value)
-    except (AttributeError, TypeError, ValueError):
+        return int(value)
+    except (TypeError, ValueError):
         return None
 
 
@@ -128,7 +126,7 @@ def read_raw(st: ox.Store, graph: str | None = None) -> dict[str, list]:
     for name, q in _RAW_QUERIES.items():
         res = (_rows(st, q) if graph is None else
                st.query(_PFX + "\n" + q, default_graph=ox.NamedNode(graph)))
-        out[name] = [[_v(t) for t in row] for row in res]
+        out[name] = [[None if t is None else t.value for t in row] for row in res]
     return out
 
 
@@ -146,19 +144,9 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
     return assemble(read_raw(st), terms(st), title=title, table_rows=table_rows)
 
 
-class _T:
-    """A term as read back from a part: its value and its language tag."""
-    __slots__ = ("value", "language")
-
-    def __init__(self, value, language=None):
-        self.value = value
-        self.language = language or None
-
-
 def assemble(raw: dict[str, list], term_list: list[str], title: str | None = None, table_rows: int = 10000) -> dict:
     """The page model of the merged parts ``raw`` (see :func:`read_raw`) and the completion terms."""
-    def rows(name):
-        return ([None if v is None else _T(v) for v in row] for row in raw[name])
+    rows = raw.__getitem__
     reports = _reports(rows("reports"))
     rindex = {r["iri"]: i for i, r in enumerate(reports)}
     prefixes = sorted((r["iri"] for r in reports), key=len, reverse=True)
@@ -175,14 +163,14 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
     in_report: dict[str, set] = defaultdict(set)
     numbers: dict[str, int] = {}
     for s, t in rows("types"):
-        types[s.value].add(t.value)
+        types[s].add(t)
     for s, k in rows("kinds"):
-        kinds[s.value] = k.value
+        kinds[s] = k
     for s, r in rows("inReport"):
-        in_report[s.value].add(r.value)
+        in_report[s].add(r)
     for s, n in rows("numbers"):
         if _int(n) is not None:
-            numbers[s.value] = _int(n)
+            numbers[s] = _int(n)
     labels: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     pred_key = {v: k for k, v in _LABEL_PREDS.items()}
     for s, p, o, lang in raw["labels"]:
@@ -242,18 +230,18 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
     mentions: dict[str, dict] = defaultdict(lambda: {"targets": set(), "measures": set(), "action": "",
                                                      "negated": False, "doc": False})
     for m, t in rows("mentions"):
-        mentions[m.value]["targets"].add(t.value)
+        mentions[m]["targets"].add(t)
     for m, ms in rows("inMeasure"):
-        if m.value in nid and ms.value in nid:        # a figure (a node) in its measure
-            edges.add((nid[ms.value], nid[m.value], "mentions", ""))
-        elif m.value in mentions:
-            mentions[m.value]["measures"].add(ms.value)
+        if m in nid and ms in nid:        # a figure (a node) in its measure
+            edges.add((nid[ms], nid[m], "mentions", ""))
+        elif m in mentions:
+            mentions[m]["measures"].add(ms)
     for m, a in rows("action"):
-        if m.value in mentions:
-            mentions[m.value]["action"] = a.value
+        if m in mentions:
+            mentions[m]["action"] = a
     for (m,) in rows("negated"):
-        if m.value in mentions:
-            mentions[m.value]["negated"] = True
+        if m in mentions:
+            mentions[m]["negated"] = True
     for m, d in mentions.items():
         for t in d["targets"]:
             for ms in d["measures"]:
@@ -264,7 +252,7 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
     evidence: dict[str, list] = defaultdict(list)
     for s, a, b, ln in rows("evidence"):
         if _int(a) is not None and _int(b) is not None:
-            evidence[s.value].append((_int(a), _int(b), _int(ln) or 0))
+            evidence[s].append((_int(a), _int(b), _int(ln) or 0))
     facts: set[tuple] = set()
     mention_facts: dict[str, list] = defaultdict(list)
     for s, spans in evidence.items():
@@ -362,14 +350,14 @@ def _node_type(ts: set, kind: str | None) -> str | None:
 def _reports(rows) -> list[dict]:
     got: dict[str, dict] = {}
     for r, t, rid, text, issuer, fb in rows:
-        d = got.setdefault(r.value, {"iri": r.value, "id": r.value.rstrip("/").rsplit("/", 1)[-1],
+        d = got.setdefault(r, {"iri": r, "id": r.rstrip("/").rsplit("/", 1)[-1],
                                      "title": "", "issuer": "", "date": "", "text": ""})
-        d["title"] = min(filter(None, [d["title"], _v(t)]), default="")
-        d["issuer"] = min(filter(None, [d["issuer"], _v(issuer)]), default="")
-        d["date"] = min(filter(None, [d["date"], _v(fb)]), default="")
-        d["text"] = max(filter(None, [d["text"], _v(text)]), default="", key=len)
-        if rid is not None and re.fullmatch(r"[A-Za-z0-9_.-]+", rid.value):
-            d["id"] = rid.value
+        d["title"] = min(filter(None, [d["title"], t]), default="")
+        d["issuer"] = min(filter(None, [d["issuer"], issuer]), default="")
+        d["date"] = min(filter(None, [d["date"], fb]), default="")
+        d["text"] = max(filter(None, [d["text"], text]), default="", key=len)
+        if rid is not None and re.fullmatch(r"[A-Za-z0-9_.-]+", rid):
+            d["id"] = rid
     return sorted(got.values(), key=lambda d: natural_key(d["iri"]))
 
 
