@@ -638,19 +638,26 @@ def test_page_data_is_cached_per_report(tmp_path, monkeypatch):
     changed = sorted(src.glob("*.txt"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n（补充说明。）\n", encoding="utf-8")
     assert not api.build([src], out, jobs=1).failed
-    read = []
-    real = explorer.read_raw
-    monkeypatch.setattr(explorer, "read_raw", lambda st, graph=None: read.append(graph) or real(st, graph))
+    read, real, real_graphs = [], explorer.read_raw, explorer.read_raw_graphs
+
+    def graphs(st):
+        got = real_graphs(st)
+        read.extend(sorted(got))
+        return got
+    monkeypatch.setattr(explorer, "read_raw", lambda st, graph=None: read.append("one graph") or real(st, graph))
+    monkeypatch.setattr(explorer, "read_raw_graphs", graphs)
     page = api.write_explorer(out, tmp_path / "views")
-    reports = [g for g in read if g]
+    reports = [g for g in read if "/report/" in g]
     assert len(reports) == 1 and reports[0].endswith("/" + changed.stem), read
-    assert len(read) == 3
+    assert read.count("one graph") == 2 and len(read) == 3, read       # + the ontology and the summaries
     # the same page as without the cache
     monkeypatch.setattr(explorer, "read_raw", real)
+    monkeypatch.setattr(explorer, "read_raw_graphs", real_graphs)
     with api.open_graph(out) as store:
         fresh = explorer.render_explorer(store, fingerprint=explorer_page.page_fingerprint(page).rsplit(".", 1)[0])
     assert page.read_text(encoding="utf-8") == fresh
     # nothing changed: the page is kept and no graph is read
-    monkeypatch.setattr(explorer, "read_raw", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
+    for name in ("read_raw", "read_raw_graphs"):
+        monkeypatch.setattr(explorer, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
     mtime = page.stat().st_mtime_ns
     assert api.write_explorer(out, tmp_path / "views") == page and page.stat().st_mtime_ns == mtime

@@ -12,9 +12,6 @@ import pytest
 
 from tests.explore.test_explorer import Page, browser, seed  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
-
 def labels_ok(pg: Page, name: str) -> list[dict]:
     """The drawn label boxes of the graph on screen: ≥ 12 px font, none overlapping another; a screenshot."""
     font = pg.js("kgExplorer.FONT_SIZE * kgExplorer.graph.network.getScale()")
@@ -218,4 +215,13 @@ def test_graph_tab_by_keyboard_and_export(browser, seed):
         n = pg.js("kgExplorer.graph.spec.nodes.length")
         assert svg.count("<rect") == n
         pg.page.focus("#gv-more")
+        pg.check_clean()
+
+
+def test_an_empty_build_opens_the_graph_tab(browser, tmp_path):
+    from kg.explore import explorer
+    page = explorer.write_explorer(b"", tmp_path)
+    with Page(browser, page, "#view=graph", engine=False) as pg:
+        assert pg.js("kgExplorer.state.view") == "graph"
+        assert pg.js("kgExplorer.graph.spec.nodes.length") == 0
         pg.check_clean()

@@ -38,7 +38,8 @@ import json
 from pathlib import Path
 
 from kg.errors import KgError, KgViewError
-from kg.explore.explorer.model import MODEL_VERSION, assemble, build_model, load_store, merge_raw, read_raw, terms
+from kg.explore.explorer.model import (MODEL_VERSION, assemble, build_model, load_store, merge_raw, read_raw,
+                                      read_raw_graphs, terms)
 from kg.explore.explorer.page import OXIGRAPH_NPM, full_fingerprint, page_fingerprint, render_page
 from kg.fileio import atomic_write
 from kg.rdf.vocab import ONTOLOGY_GRAPH, SUMMARY_GRAPH
@@ -115,18 +116,12 @@ def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[di
         missing[iri] = (name, key)
     todo = sorted(missing)
     for k in range(0, len(todo), READ_BATCH):     # a batch of graphs read in one pass, into one store
-        data: dict[bytes, int] = {}
-        lines = []
-        for line in store.iter_nquads(todo[k:k + READ_BATCH]):
-            g = line.rsplit(b" ", 2)[-2] if line.endswith(b" .\n") else b""
-            data[g] = data.get(g, 0) + len(line)
-            lines.append(line)
-        st = _load(b"".join(lines))
-        del lines
-        for iri in todo[k:k + READ_BATCH]:
+        graphs = {iri: _graph_bytes(store, iri) for iri in todo[k:k + READ_BATCH]}
+        by_graph = read_raw_graphs(_load(b"".join(graphs.values())))
+        for iri, nq in graphs.items():
             name, key = missing[iri]
-            n = data.get(f"<{iri}>".encode("utf-8"), 0)
-            raw = read_raw(st, iri)
+            n = len(nq)
+            raw = by_graph.get(iri) or merge_raw([])
             atomic_write(cache_dir / name, json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": n, "raw": raw},
                                                       ensure_ascii=False, separators=(",", ":")))
             parts[iri] = raw

@@ -441,8 +441,8 @@
     if (graph) {
       // the Graph tab: its view (gv), what it is of (report, aspect, node + depth), what is opened, the selection
       p.set("gv", V.kind);
-      if (V.kind === "overview" || V.kind === "aspect") p.set("report", M.reports[V.report].id);
-      if (V.kind === "aspect") p.set("aspect", KG.compact(KG.nodes[V.aspect].iri));
+      if ((V.kind === "overview" || V.kind === "aspect") && M.reports[V.report]) p.set("report", M.reports[V.report].id);
+      if (V.kind === "aspect" && KG.nodes[V.aspect]) p.set("aspect", KG.compact(KG.nodes[V.aspect].iri));
       if (V.kind === "node") { p.set("node", KG.compact(KG.nodes[V.node].iri)); p.set("depth", String(V.depth)); }
       if (V.expanded.size) p.set("expand", Array.from(V.expanded).sort(function (a, b) { return a - b; }).map(function (i) { return KG.compact(KG.nodes[i].iri); }).join(" "));
       if (state.node !== null && state.node !== undefined && !(V.kind === "node" && state.node === V.node)) p.set("sel", KG.compact(KG.nodes[state.node].iri));

@@ -495,6 +495,12 @@
     opts = opts || {};
     var kind = V.kind;
     if (!kind || !build[kind]) return null;
+    if (!M0().reports.length) {          // an empty build: nothing to draw
+      G.show({ title: "没有通报 no report in this build", nodes: [], edges: [], fit: true });
+      V.hidden = [];
+      V.panel();
+      return G.spec;
+    }
     var s = null, t0 = performance.now();
     for (var level = 0; level < 9; level++) {
       s = build[kind](level);
@@ -585,7 +591,7 @@
     if (aspectsFor === V.report) return;
     aspectsFor = V.report;
     KG.clear(sel);
-    index().aspects[V.report].forEach(function (a) {
+    (index().aspects[V.report] || []).forEach(function (a) {
       var o = KG.el("option", "", KG.short((KG.nodes[a].number !== null ? KG.nodes[a].number + ". " : "") + KG.nodes[a].label, 30));
       o.value = String(a);
       sel.appendChild(o);
