@@ -184,6 +184,15 @@ def test_corpus_overview_opens_a_report_and_a_shared_document(browser, seed):
         edges = pg.js("kgExplorer.graph.spec.edges.filter(e => e.rel === 'cites')")
         for s in shared:
             assert len([e for e in edges if e["to"] == f"n{s}"]) >= 2, s
+        # the action is on the link: its title, and its colour (one per group of actions, in the panel's legend)
+        drawn = pg.js("kgExplorer.graph.edges.get().map(e => ({title: e.title, color: e.color && e.color.highlight}))")
+        with_action = [e for e in edges if e["action"]]
+        assert with_action
+        for e in with_action:
+            k = edges.index(e)
+            assert drawn[k]["color"] == pg.js("(a) => kgExplorer.actionColor(a)", e["action"])
+            assert pg.js("(a) => kgExplorer.actionName(a)", e["action"]) in drawn[k]["title"]
+        assert pg.js("document.querySelectorAll('#gv-legend .lg').length") == 3
         rn = pg.js("kgExplorer.reportNode[0]")
         click_node(pg, rn)
         types = drawn_types(pg)

@@ -8,6 +8,20 @@
               mentions: "提及", publisher: "发布", inspectedBy: "巡视", memberOf: "成员", implements: "落实",
               exactMatch: "同一", row: "同一行" };
 
+  /* links that carry an action: what the report does with the document, in three groups */
+  var ACTION_GROUPS = [
+    { zh: "制定·修订·印发·废止·编印", en: "makes", color: "#2e7d32", actions: ["enact", "revise", "issue", "abolish", "compile"] },
+    { zh: "执行", en: "enforces", color: "#1565c0", actions: ["enforce"] },
+    { zh: "学习·引用", en: "studies, cites", color: "#8d6e63", actions: ["study", "cite"] }
+  ];
+  KG.actionGroups = ACTION_GROUPS;
+  function actionColor(a) {
+    a = String(a || "").replace(/^!/, "");
+    for (var k = 0; k < ACTION_GROUPS.length; k++) if (ACTION_GROUPS[k].actions.indexOf(a) >= 0) return ACTION_GROUPS[k].color;
+    return null;
+  }
+  KG.actionColor = actionColor;
+
   function light(hex, f) {
     var n = parseInt(hex.slice(1), 16);
     var c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map(function (v) { return Math.round(v + (255 - v) * f); });
@@ -96,8 +110,10 @@
     });
     var edges = spec.edges.filter(function (e) { return G.byId.has(e.from) && G.byId.has(e.to); }).map(function (e, i) {
       var label = e.action ? KG.actionName(e.action) : (REL[e.rel] || e.rel || "");
+      var ac = actionColor(e.action);
       return { id: "e" + i, from: e.from, to: e.to, dashes: !!e.dashed, title: e.title || label,
-               arrows: e.dashed ? { to: { enabled: false } } : undefined };
+               arrows: e.dashed ? { to: { enabled: false } } : undefined,
+               color: ac ? { color: light(ac, 0.35), highlight: ac, hover: ac } : undefined };
     });
     G.nodes.clear();
     G.edges.clear();
@@ -572,6 +588,18 @@
     info.textContent = G.spec.nodes.length + " 个节点 nodes drawn" + (V.hidden.length ? " · " + V.hidden.length + " 个未画出 not drawn (listed below)" : "") +
       (V.kind === "overview" || V.kind === "aspect" ? " · 点击问题类别展开措施 click a problem category to open its measures" :
        V.kind === "corpus" ? " · 点击通报展开 click a report to open it" : " · 点击节点以其为中心 click a node to centre on it");
+    var leg = KG.clear(KG.$("gv-legend"));
+    if (G.spec.edges.some(function (e) { return actionColor(e.action); })) {
+      leg.appendChild(KG.el("span", "muted", "连线 Links:"));
+      ACTION_GROUPS.forEach(function (g) {
+        var item = KG.el("span", "lg");
+        var sw = KG.el("span", "sw");
+        sw.style.background = g.color;
+        item.appendChild(sw);
+        item.appendChild(document.createTextNode(g.zh + " " + g.en));
+        leg.appendChild(item);
+      });
+    }
     var list = KG.clear(KG.$("gv-more"));
     V.hidden.slice(0, 300).forEach(function (h) {
       var n = KG.nodes[h.i], li = KG.el("li");
