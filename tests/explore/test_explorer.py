@@ -559,6 +559,17 @@ def test_malicious_labels_stay_text(browser, evil):
         assert pg.js("document.querySelectorAll('script').length") == 6
         assert pg.js("document.querySelectorAll('img').length") == 0
         assert pg.dialogs == []
+        # the Graph tab: the report's overview and its aspect, labels and panel as text
+        pg.page.click("#tab-graph")
+        assert pg.js("kgExplorer.gview.kind") == "overview"
+        labels = pg.js("kgExplorer.graph.spec.nodes.map(n => n.label).join('|')")
+        assert XSS_IMG in labels and XSS_SCRIPT + "管理办法" in labels
+        pg.page.select_option("#gv-kind", "aspect")
+        assert XSS_IMG[:24] in pg.js("document.getElementById('gv-aspect').textContent")    # shortened
+        assert XSS_IMG in pg.js("document.getElementById('graph-title').textContent")
+        assert pg.js("document.querySelectorAll('script').length") == 6
+        assert pg.js("document.querySelectorAll('img').length") == 0
+        assert pg.dialogs == []
         pg.check_clean()
         pg.shot("evil")
 
