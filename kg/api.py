@@ -70,6 +70,8 @@ def build(paths: list[str | Path] | None = None, out_dir: str | Path = DEFAULT_O
     limit); a report over its budget fails with a message and the others are built."""
     options.setdefault("budget", Budget(timeout, max_memory))
     if not endpoint:
+        # what the explorer reads of each report graph built, kept for write_explorer (DIR/explorer-cache/)
+        options.setdefault("on_graph", functools.partial(_explorer.cache_report, Path(out_dir) / _explorer.CACHE_DIR))
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, **options)
     with open_store(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint) as store:
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, store=store, **options)
@@ -133,9 +135,9 @@ def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFA
         # what each report graph depends on (as for the build's summaries): the page data of an unchanged
         # report is read from DIR/explorer-cache/ instead of its graph
         try:
-            keys = {e["iri"]: json.dumps([e.get("sha256"), e.get("extractor"), e.get("corrections")])
+            keys = {e["iri"]: _explorer.report_key(e)
                     for e in json.loads(data).get("reports", {}).values() if isinstance(e, dict) and e.get("iri")}
-            cache = Path(graph) / "explorer-cache"
+            cache = Path(graph) / _explorer.CACHE_DIR
         except (ValueError, AttributeError):
             keys = {}
     with open_graph(graph, endpoint) as store:

@@ -634,21 +634,17 @@ def test_construct_and_result_graphs_are_readable(browser, seed):
 
 
 def test_page_data_is_cached_per_report(tmp_path, monkeypatch):
-    """A build that changed one report reads that report's graph alone; the page is the one written without
-    a cache; an unchanged build leaves the page as it is."""
+    """What the page reads of each report graph is kept beside the store: written by the build for each
+    graph it builds, read from the store only for a graph missing there; the page is the one written without
+    the cache; an unchanged build leaves the page as it is and reads nothing."""
     src = tmp_path / "reports"
     src.mkdir()
     for f in sorted((ROOT / "data" / "reports").glob("*.txt")):
         (src / f.name).write_bytes(f.read_bytes())
-    out = tmp_path / "build"
+    out, views = tmp_path / "build", tmp_path / "views"
     assert not api.build([src], out, jobs=1).failed
-    page = api.write_explorer(out, tmp_path / "views")
-    cache = sorted((out / "explorer-cache").glob("*.json"))
-    assert len(cache) == 3
-    # one report changes: only its graph is read (with the ontology's and the summaries')
-    changed = sorted(src.glob("*.txt"))[0]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n（补充说明。）\n", encoding="utf-8")
-    assert not api.build([src], out, jobs=1).failed
+    cache = out / explorer.CACHE_DIR
+    assert len(list(cache.glob("*.json"))) == 3
     read, real, real_graphs = [], explorer.read_raw, explorer.read_raw_graphs
 
     def graphs(st):
@@ -657,18 +653,35 @@ def test_page_data_is_cached_per_report(tmp_path, monkeypatch):
         return got
     monkeypatch.setattr(explorer, "read_raw", lambda st, graph=None: read.append("one graph") or real(st, graph))
     monkeypatch.setattr(explorer, "read_raw_graphs", graphs)
-    page = api.write_explorer(out, tmp_path / "views")
+
+    def fresh(page):
+        """The page written from the store without the cache."""
+        with api.open_graph(out) as store:
+            return explorer.render_explorer(store, fingerprint=explorer_page.page_fingerprint(page).rsplit(".", 1)[0])
+
+    # the build kept every report's part: the page reads the ontology and the summaries only
+    page = api.write_explorer(out, views)
+    assert read == ["one graph", "one graph"], read
+    assert page.read_text(encoding="utf-8") == fresh(page)
+    # one report changes: the build rewrites its part only
+    changed = sorted(src.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（补充说明。）\n", encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert not api.build([src], out, jobs=1).failed
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert sorted(after) == sorted(before) and sum(after[n] != before[n] for n in after) == 1
+    # a part missing (a build without the hook): that report's graph alone is read from the store
+    gone = sorted(cache.glob("*.json"))[0]
+    gone.unlink()
+    page.unlink()
+    read.clear()
+    page = api.write_explorer(out, views)
     reports = [g for g in read if "/report/" in g]
-    assert len(reports) == 1 and reports[0].endswith("/" + changed.stem), read
-    assert read.count("one graph") == 2 and len(read) == 3, read       # + the ontology and the summaries
-    # the same page as without the cache
-    monkeypatch.setattr(explorer, "read_raw", real)
-    monkeypatch.setattr(explorer, "read_raw_graphs", real_graphs)
-    with api.open_graph(out) as store:
-        fresh = explorer.render_explorer(store, fingerprint=explorer_page.page_fingerprint(page).rsplit(".", 1)[0])
-    assert page.read_text(encoding="utf-8") == fresh
+    assert len(reports) == 1 and read.count("one graph") == 2, read
+    assert gone.is_file() and json.loads(gone.read_text(encoding="utf-8"))["iri"] == reports[0]
+    assert page.read_text(encoding="utf-8") == fresh(page)
     # nothing changed: the page is kept and no graph is read
     for name in ("read_raw", "read_raw_graphs"):
         monkeypatch.setattr(explorer, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
     mtime = page.stat().st_mtime_ns
-    assert api.write_explorer(out, tmp_path / "views") == page and page.stat().st_mtime_ns == mtime
+    assert api.write_explorer(out, views) == page and page.stat().st_mtime_ns == mtime

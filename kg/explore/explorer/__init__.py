@@ -17,8 +17,10 @@
   permalinks (``#view=…&node=…&q=…``); PNG/SVG export of the graph; keyboard access.
 
 A store's page data is cached per report graph in ``cache_dir`` (``DIR/explorer-cache/`` for a build: one
-JSON file per report, keyed by what the report graph depends on), so writing the page after a build that
-changed one report reads that report's graph only (and the small ontology and summaries graphs).
+JSON file per report, keyed by what the report graph depends on, :func:`report_key`). ``kg build`` fills it
+as it builds each report graph (:func:`cache_report`, from the graph's text the workers hand back), so the
+page write after a build reads no report graph out of the store; a part missing is read from the store
+(:func:`write_explorer`), so a build that changed one report reads at most that report's graph.
 
 Public API
 ----------
@@ -49,6 +51,8 @@ FILENAME = "explorer.html"
 #: N-Quads above this size are not embedded (the page would be too slow to open): trace, source and search
 #: still work, the Query tab points to ``kg serve``. About 40 reports of the seed's size.
 EMBED_MAX_BYTES = 48 * 1024 * 1024
+#: the page-data cache's folder in a build directory
+CACHE_DIR = "explorer-cache"
 #: report graphs missing in the page-data cache read into one in-memory store at a time
 READ_BATCH = 25
 #: query results shown in the page's table (downloads hold every row up to kg query's cap)
@@ -94,15 +98,48 @@ def _graph_bytes(store, iri: str) -> bytes:
         return b""
 
 
+def report_key(entry: dict) -> str:
+    """What a report graph depends on, from its build manifest entry: the file's bytes, the extractor, the
+    corrections (as the build's summaries key their cache)."""
+    return json.dumps([entry.get("sha256"), entry.get("extractor"), entry.get("corrections") or None])
+
+
+def _part_path(cache_dir: Path, iri: str) -> Path:
+    return cache_dir / (hashlib.sha1(iri.encode("utf-8")).hexdigest()[:24] + ".json")
+
+
+def _write_part(cache_dir: Path, iri: str, key: str, size: int, raw: dict) -> None:
+    """Keep one part; a cache that cannot be written (a read-only build directory) is done without."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(_part_path(cache_dir, iri), json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": size,
+                                                             "raw": raw}, ensure_ascii=False, separators=(",", ":")))
+    except (OSError, KgError):
+        pass
+
+
+def cache_report(cache_dir, iri: str, entry: dict, data: bytes) -> None:
+    """Keep in ``cache_dir`` what the report graph ``data`` (its N-Triples or N-Quads, as a build's workers
+    hand them back) gives the page, keyed by ``entry`` (:func:`report_key`): the next page write does not
+    read that graph out of the store. A graph that cannot be read is left out (the write reads it)."""
+    try:
+        raw = read_raw(_load(data))
+        cache_dir = Path(cache_dir)
+        quads = f"<{iri}> .\n".encode("utf-8")
+        size = len(data) if quads in data[:4096] else len(data) + data.count(b"\n") * (len(quads) - 2)
+        _write_part(cache_dir, iri, report_key(entry), size, raw)
+    except (KgError, OSError, ValueError, SyntaxError):
+        return
+
+
 def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[dict], int]:
     """The model parts of the store's report graphs: each read from ``cache_dir`` when its key (what the
     report graph depends on: ``keys[iri]``, else a hash of its N-Quads) is the one cached, else read from
     the report's graph and cached (the graphs missing in the cache are read in one pass). Returns the parts
     (in IRI order) and their N-Quads size."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
     parts, size, files, missing = {}, 0, set(), {}
     for iri in sorted(store.reports()):
-        name = hashlib.sha1(iri.encode("utf-8")).hexdigest()[:24] + ".json"
+        name = _part_path(cache_dir, iri).name
         files.add(name)
         key = keys.get(iri) or "sha256:" + hashlib.sha256(_graph_bytes(store, iri)).hexdigest()
         try:
@@ -113,22 +150,23 @@ def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[di
                 continue
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        missing[iri] = (name, key)
+        missing[iri] = key
     todo = sorted(missing)
     for k in range(0, len(todo), READ_BATCH):     # a batch of graphs read in one pass, into one store
         graphs = {iri: _graph_bytes(store, iri) for iri in todo[k:k + READ_BATCH]}
         by_graph = read_raw_graphs(_load(b"".join(graphs.values())))
         for iri, nq in graphs.items():
-            name, key = missing[iri]
-            n = len(nq)
+            key = missing[iri]
             raw = by_graph.get(iri) or merge_raw([])
-            atomic_write(cache_dir / name, json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": n, "raw": raw},
-                                                      ensure_ascii=False, separators=(",", ":")))
+            _write_part(cache_dir, iri, key, len(nq), raw)
             parts[iri] = raw
-            size += n
+            size += len(nq)
     for old in cache_dir.glob("*.json"):         # reports no longer in the build
         if old.name not in files:
-            old.unlink(missing_ok=True)
+            try:
+                old.unlink(missing_ok=True)
+            except OSError:
+                pass
     return [parts[i] for i in sorted(parts)], size
 
 
@@ -189,5 +227,5 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
     return atomic_write(path, data)
 
 
-__all__ = ["write_explorer", "render_explorer", "graph_nquads", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
+__all__ = ["write_explorer", "render_explorer", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
            "OXIGRAPH_NPM"]
