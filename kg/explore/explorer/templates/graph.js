@@ -430,7 +430,10 @@
       return s;
     },
     corpus: function (level) {
-      var I = index(), L = [[INF, 12, 8, 0], [INF, 8, 5, 0], [40, 8, 5, 0], [30, 6, 4, 0], [22, 5, 3, 1], [16, 4, 3, 1], [12, 3, 2, 1], [8, 2, 1, 2], [5, 2, 1, 2]][Math.min(level, 8)];
+      // [reports, shared documents, shared units, an opened report's problems: 0 all, 1 one-line, 2 none]
+      var LC = [[INF, 12, 8, 0], [INF, 8, 5, 0], [40, 8, 5, 0], [30, 6, 4, 0], [22, 5, 3, 1], [16, 4, 3, 1], [12, 3, 2, 1],
+                [8, 2, 1, 1], [5, 2, 1, 1], [3, 1, 1, 1], [3, 1, 1, 2]];
+      var I = index(), L = LC[Math.min(level, LC.length - 1)];
       var R = M0().reports.length;
       var s = spec("全部通报 All reports · " + R + " 份通报 · 共同文件 " + I.shared.length + " · 共同单位 " + I.units.length);
       var docs = I.shared.slice(0, L[1]), units = I.units.slice(0, L[2]);
@@ -518,7 +521,7 @@
       return G.spec;
     }
     var s = null, t0 = performance.now();
-    for (var level = 0; level < 9; level++) {
+    for (var level = 0; level < 11; level++) {
       s = build[kind](level);
       paneRows(s);
       G.show(s, { focus: s.focus || (s.nodes[0] && s.nodes[0].id) });
