@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -73,6 +74,8 @@ def build(paths: list[str | Path] | None = None, out_dir: str | Path = DEFAULT_O
     limit); a report over its budget fails with a message and the others are built."""
     options.setdefault("budget", Budget(timeout, max_memory))
     if not endpoint:
+        # what the explorer reads of each report graph built, kept for write_explorer (DIR/explorer-cache/)
+        options.setdefault("on_graph", functools.partial(_explorer.cache_report, Path(out_dir) / _explorer.CACHE_DIR))
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, **options)
     with open_store(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint) as store:
         return build_corpus(paths or [DEFAULT_REPORTS], out_dir, store=store, **options)
@@ -122,11 +125,21 @@ def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFA
     """Write the explorer (``explorer.html``: trace, SPARQL in the page, the source text) of a build into
     ``views_dir``; its path. Left as it is, without reading the graph, when the build did not change."""
     manifest = Path(graph) / "manifest.json"
-    fingerprint = ""
+    fingerprint, keys, cache = "", {}, None
     if not endpoint and manifest.is_file():
-        fingerprint = hashlib.sha256(manifest.read_bytes() + str(title).encode("utf-8")).hexdigest()[:24]
+        data = manifest.read_bytes()
+        fingerprint = hashlib.sha256(data + str(title).encode("utf-8")).hexdigest()[:24]
+        # what each report graph depends on (as for the build's summaries): the page data of an unchanged
+        # report is read from DIR/explorer-cache/ instead of its graph
+        try:
+            keys = {e["iri"]: _explorer.report_key(e)
+                    for e in json.loads(data).get("reports", {}).values() if isinstance(e, dict) and e.get("iri")}
+            cache = Path(graph) / _explorer.CACHE_DIR
+        except (ValueError, AttributeError):
+            keys = {}
     with open_graph(graph, endpoint) as store:
-        return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint)
+        return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint, cache_dir=cache,
+                                        report_keys=keys)
 
 
 def remove_old_views(views_dir: str | Path = DEFAULT_VIEWS) -> list[Path]:

@@ -39,7 +39,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kg.errors import KgStoreError
 from kg.extract import extractor_version
@@ -116,12 +116,14 @@ class CorpusResult:
 def build_corpus(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, store: GraphStore | None = None,
                  jobs: int | None = None, progress: bool | None = None, *, rebuild: bool = False,
                  process: Processor | None = None, outputs: bool = True, ttl_max: int | None = None,
-                 nq_max: int | None = None, budget: Budget | None = None) -> CorpusResult:
+                 nq_max: int | None = None, budget: Budget | None = None, on_graph=None) -> CorpusResult:
     """Build (incrementally) the reports under ``paths`` into ``store`` (default: embedded
     store in ``out_dir/store``). See the module docstring. ``process`` replaces
     :func:`kg.api.process` (must be picklable: a module-level function). Each report is extracted in a
     worker process within ``budget`` (default :class:`~kg.store.workers.Budget`: 60 s, 2048 MB); one
-    over it fails with a message and the others are built."""
+    over it fails with a message and the others are built. ``on_graph(iri, entry, data)``, if given, is
+    called with each report graph built (its N-Triples or N-Quads) and what it depends on (``sha256``,
+    ``extractor``, ``corrections`` of its manifest entry), e.g. to keep what the explorer reads of it."""
     t0 = time.perf_counter()
     out = Path(out_dir)
     files = expand_paths(paths)
@@ -131,13 +133,13 @@ def build_corpus(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
         raise store_error(e, out, "write") from e
     if store is not None:
         return _build(files, out, store, jobs, progress, rebuild, process, outputs, ttl_max, nq_max, t0,
-                      budget=budget).res
+                      budget=budget, on_graph=on_graph).res
     sd = StoreDir(out / "store")
     with sd.locked():
         gen, new, manifest = open_new_store(sd, out, rebuild)
         try:
             run = _build(files, out, new, jobs, progress, rebuild, process, outputs, ttl_max, nq_max, t0,
-                         manifest=manifest, gen=gen, budget=budget)
+                         manifest=manifest, gen=gen, budget=budget, on_graph=on_graph)
         except BaseException:
             try:
                 new.close()      # flushed: the next build resumes it
@@ -152,9 +154,10 @@ def build_corpus(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
 
 def _build(files: list[Path], out: Path, store: GraphStore, jobs, progress, rebuild, process, outputs, ttl_max,
            nq_max, t0: float, manifest: dict | None = None, gen: Path | None = None,
-           budget: Budget | None = None) -> BuildRun:
+           budget: Budget | None = None, on_graph=None) -> BuildRun:
     """One build, phase by phase: plan, drop the removed, extract the changed, finish."""
     run = BuildRun.start(out, store, rebuild, manifest, gen)
+    run.on_graph = on_graph
     plan = plan_changes(files, run.entries, run.in_store, run.extractor)
     run.adopt(plan)
     drop_removed(run, plan)
@@ -317,6 +320,7 @@ class BuildRun:
     gen: Path | None = None                                 # the new embedded store written (None: another store)
     extractor: str = ""                                     # the extractor version of this build
     contributions: dict[str, dict] = field(default_factory=dict)   # report IRI → what it adds to the summaries
+    on_graph: Callable[[str, dict, bytes], None] | None = None     # told of each graph built (see build_corpus)
 
     @classmethod
     def start(cls, out: Path, store: GraphStore, rebuild: bool, manifest: dict | None = None,
@@ -384,6 +388,9 @@ class BuildRun:
             self.remove(old["iri"])
         self.claimed[w.iri] = w.path
         self.contributions[w.iri] = contribution(w.nt)      # kg.store.summaries, read from the graph's text
+        if self.on_graph is not None:
+            self.on_graph(w.iri, {"sha256": w.sha256, "extractor": self.extractor,
+                                  "corrections": self.corrections.get(w.path) or None}, w.nt)
         self.batch.append(w)
         self.res.built.append(w.path)
         if w.warnings:

@@ -559,6 +559,17 @@ def test_malicious_labels_stay_text(browser, evil):
         assert pg.js("document.querySelectorAll('script').length") == 6
         assert pg.js("document.querySelectorAll('img').length") == 0
         assert pg.dialogs == []
+        # the Graph tab: the report's overview and its aspect, labels and panel as text
+        pg.page.click("#tab-graph")
+        assert pg.js("kgExplorer.gview.kind") == "overview"
+        labels = pg.js("kgExplorer.graph.spec.nodes.map(n => n.label).join('|')")
+        assert XSS_IMG in labels and XSS_SCRIPT + "管理办法" in labels
+        pg.page.select_option("#gv-kind", "aspect")
+        assert XSS_IMG[:24] in pg.js("document.getElementById('gv-aspect').textContent")    # shortened
+        assert XSS_IMG in pg.js("document.getElementById('graph-title').textContent")
+        assert pg.js("document.querySelectorAll('script').length") == 6
+        assert pg.js("document.querySelectorAll('img').length") == 0
+        assert pg.dialogs == []
         pg.check_clean()
         pg.shot("evil")
 
@@ -620,3 +631,57 @@ def test_construct_and_result_graphs_are_readable(browser, seed):
         assert pg.js("kgExplorer.graph.spec.nodes.length") > 10
         pg.readable()
         pg.check_clean()
+
+
+def test_page_data_is_cached_per_report(tmp_path, monkeypatch):
+    """What the page reads of each report graph is kept beside the store: written by the build for each
+    graph it builds, read from the store only for a graph missing there; the page is the one written without
+    the cache; an unchanged build leaves the page as it is and reads nothing."""
+    src = tmp_path / "reports"
+    src.mkdir()
+    for f in sorted((ROOT / "data" / "reports").glob("*.txt")):
+        (src / f.name).write_bytes(f.read_bytes())
+    out, views = tmp_path / "build", tmp_path / "views"
+    assert not api.build([src], out, jobs=1).failed
+    cache = out / explorer.CACHE_DIR
+    assert len(list(cache.glob("*.json"))) == 3
+    read, real, real_graphs = [], explorer.read_raw, explorer.read_raw_graphs
+
+    def graphs(st):
+        got = real_graphs(st)
+        read.extend(sorted(got))
+        return got
+    monkeypatch.setattr(explorer, "read_raw", lambda st, graph=None: read.append("one graph") or real(st, graph))
+    monkeypatch.setattr(explorer, "read_raw_graphs", graphs)
+
+    def fresh(page):
+        """The page written from the store without the cache."""
+        with api.open_graph(out) as store:
+            return explorer.render_explorer(store, fingerprint=explorer_page.page_fingerprint(page).rsplit(".", 1)[0])
+
+    # the build kept every report's part: the page reads the ontology and the summaries only
+    page = api.write_explorer(out, views)
+    assert read == ["one graph", "one graph"], read
+    assert page.read_text(encoding="utf-8") == fresh(page)
+    # one report changes: the build rewrites its part only
+    changed = sorted(src.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（补充说明。）\n", encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert not api.build([src], out, jobs=1).failed
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert sorted(after) == sorted(before) and sum(after[n] != before[n] for n in after) == 1
+    # a part missing (a build without the hook): that report's graph alone is read from the store
+    gone = sorted(cache.glob("*.json"))[0]
+    gone.unlink()
+    page.unlink()
+    read.clear()
+    page = api.write_explorer(out, views)
+    reports = [g for g in read if "/report/" in g]
+    assert len(reports) == 1 and read.count("one graph") == 2, read
+    assert gone.is_file() and json.loads(gone.read_text(encoding="utf-8"))["iri"] == reports[0]
+    assert page.read_text(encoding="utf-8") == fresh(page)
+    # nothing changed: the page is kept and no graph is read
+    for name in ("read_raw", "read_raw_graphs"):
+        monkeypatch.setattr(explorer, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
+    mtime = page.stat().st_mtime_ns
+    assert api.write_explorer(out, views) == page and page.stat().st_mtime_ns == mtime

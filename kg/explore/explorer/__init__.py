@@ -10,8 +10,19 @@
   (CSV/JSON download in the W3C formats) and as a graph.
 - **Source**: the report text with line numbers and every extracted fact highlighted by type; a
   highlight selects its node, a node shows its highlights.
-- Search over names, quoted sentences, line numbers and report ids; permalinks (``#view=…&node=…&q=…``);
-  PNG/SVG export of the graph; keyboard access.
+- **Graph** (``#view=graph``): all reports (several: one node per report, the documents and units several
+  reports name, linked with the actions), a report's overview (aspects → problem categories → the documents
+  answering them), one aspect (with its measures), the neighbourhood of a node
+  (``#view=graph&node=IRI&depth=N``: what ``kg view NAME --depth N`` opens); each drawn at the first level of
+  detail whose layout fits the pane with labels ≥ 12 px, the rest listed as not drawn.
+- Search over names, quoted sentences, line numbers and report ids (``#search=TEXT`` opens its list);
+  permalinks (``#view=…&node=…&q=…``); PNG/SVG export of the graph; keyboard access.
+
+A store's page data is cached per report graph in ``cache_dir`` (``DIR/explorer-cache/`` for a build: one
+JSON file per report, keyed by what the report graph depends on, :func:`report_key`). ``kg build`` fills it
+as it builds each report graph (:func:`cache_report`, from the graph's text the workers hand back), so the
+page write after a build reads no report graph out of the store; a part missing is read from the store
+(:func:`write_explorer`), so a build that changed one report reads at most that report's graph.
 
 Public API
 ----------
@@ -26,10 +37,13 @@ build is vendored in ``static/oxigraph/``, vis-network in ``static/vis-network/`
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from kg.errors import KgError, KgViewError
-from kg.explore.explorer.model import build_model, load_store
+from kg.explore.explorer.model import (MODEL_VERSION, assemble, build_model, load_store, merge_raw, read_raw,
+                                      read_raw_graphs, terms)
 from kg.explore.explorer.page import OXIGRAPH_NPM, full_fingerprint, page_fingerprint, render_page
 from kg.fileio import atomic_write
 from kg.rdf.vocab import ONTOLOGY_GRAPH, SUMMARY_GRAPH
@@ -40,6 +54,10 @@ FILENAME = "explorer.html"
 #: still work, the Query tab queries through ``kg serve`` (opened from a file it points to it). About 40
 #: reports of the seed's size.
 EMBED_MAX_BYTES = 48 * 1024 * 1024
+#: the page-data cache's folder in a build directory
+CACHE_DIR = "explorer-cache"
+#: report graphs missing in the page-data cache read into one in-memory store at a time
+READ_BATCH = 25
 #: query results shown in the page's table (downloads hold every row up to kg query's cap)
 TABLE_ROWS = 10000
 
@@ -69,38 +87,142 @@ def graph_nquads(source) -> bytes:
     raise KgViewError(f"cannot read N-Quads from {type(source).__name__}: pass N-Quads bytes or a store")
 
 
-def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
-                    embed_max: int = EMBED_MAX_BYTES) -> str:
-    """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
-    ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL)."""
-    nq = graph_nquads(source)
+def _load(nq: bytes):
     try:
-        st = load_store(nq)
+        return load_store(nq)
     except (SyntaxError, ValueError) as e:
         raise KgViewError(f"the graph is not valid N-Quads: {e}") from e
-    model = build_model(st, title=title, table_rows=TABLE_ROWS)
-    embedded = len(nq) <= embed_max
+
+
+def _graph_bytes(store, iri: str) -> bytes:
+    try:
+        return b"".join(store.iter_nquads([iri]))
+    except KgError:            # a server without that graph
+        return b""
+
+
+def report_key(entry: dict) -> str:
+    """What a report graph depends on, from its build manifest entry: the file's bytes, the extractor, the
+    corrections (as the build's summaries key their cache)."""
+    return json.dumps([entry.get("sha256"), entry.get("extractor"), entry.get("corrections") or None])
+
+
+def _part_path(cache_dir: Path, iri: str) -> Path:
+    return cache_dir / (hashlib.sha1(iri.encode("utf-8")).hexdigest()[:24] + ".json")
+
+
+def _write_part(cache_dir: Path, iri: str, key: str, size: int, raw: dict) -> None:
+    """Keep one part; a cache that cannot be written (a read-only build directory) is done without."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(_part_path(cache_dir, iri), json.dumps({"v": MODEL_VERSION, "iri": iri, "key": key, "size": size,
+                                                             "raw": raw}, ensure_ascii=False, separators=(",", ":")))
+    except (OSError, KgError):
+        pass
+
+
+def cache_report(cache_dir, iri: str, entry: dict, data: bytes) -> None:
+    """Keep in ``cache_dir`` what the report graph ``data`` (its N-Triples or N-Quads, as a build's workers
+    hand them back) gives the page, keyed by ``entry`` (:func:`report_key`): the next page write does not
+    read that graph out of the store. A graph that cannot be read is left out (the write reads it)."""
+    try:
+        raw = read_raw(_load(data))
+        cache_dir = Path(cache_dir)
+        quads = f"<{iri}> .\n".encode("utf-8")
+        size = len(data) if quads in data[:4096] else len(data) + data.count(b"\n") * (len(quads) - 2)
+        _write_part(cache_dir, iri, report_key(entry), size, raw)
+    except (KgError, OSError, ValueError, SyntaxError):
+        return
+
+
+def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[dict], int]:
+    """The model parts of the store's report graphs: each read from ``cache_dir`` when its key (what the
+    report graph depends on: ``keys[iri]``, else a hash of its N-Quads) is the one cached, else read from
+    the report's graph and cached (the graphs missing in the cache are read in one pass). Returns the parts
+    (in IRI order) and their N-Quads size."""
+    parts, size, files, missing = {}, 0, set(), {}
+    for iri in sorted(store.reports()):
+        name = _part_path(cache_dir, iri).name
+        files.add(name)
+        key = keys.get(iri) or "sha256:" + hashlib.sha256(_graph_bytes(store, iri)).hexdigest()
+        try:
+            doc = json.loads((cache_dir / name).read_text(encoding="utf-8"))
+            if doc.get("v") == MODEL_VERSION and doc.get("iri") == iri and doc.get("key") == key:
+                parts[iri] = doc["raw"]
+                size += doc["size"]
+                continue
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        missing[iri] = key
+    todo = sorted(missing)
+    for k in range(0, len(todo), READ_BATCH):     # a batch of graphs read in one pass, into one store
+        graphs = {iri: _graph_bytes(store, iri) for iri in todo[k:k + READ_BATCH]}
+        by_graph = read_raw_graphs(_load(b"".join(graphs.values())))
+        for iri, nq in graphs.items():
+            key = missing[iri]
+            raw = by_graph.get(iri) or merge_raw([])
+            _write_part(cache_dir, iri, key, len(nq), raw)
+            parts[iri] = raw
+            size += len(nq)
+    for old in cache_dir.glob("*.json"):         # reports no longer in the build
+        if old.name not in files:
+            try:
+                old.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return [parts[i] for i in sorted(parts)], size
+
+
+def _model_and_graph(source, title: str | None, embed_max: int, cache_dir, keys) -> tuple[dict, bytes, int]:
+    """The page model, the N-Quads to embed (b"" when too large) and the graph's size in bytes."""
+    if cache_dir is not None and hasattr(source, "reports") and hasattr(source, "iter_nquads"):
+        parts, size = _cached_parts(source, Path(cache_dir), keys or {})
+        onto_nq, summaries = _graph_bytes(source, str(ONTOLOGY_GRAPH)), _graph_bytes(source, str(SUMMARY_GRAPH))
+        onto = _load(onto_nq)
+        parts += [read_raw(onto), read_raw(_load(summaries))]
+        size += len(onto_nq) + len(summaries)
+        model = assemble(merge_raw(parts), terms(onto), title=title, table_rows=TABLE_ROWS)
+        nq = graph_nquads(source) if size <= embed_max else b""
+        return model, nq, len(nq) if nq else size
+    nq = graph_nquads(source)
+    model = build_model(_load(nq), title=title, table_rows=TABLE_ROWS)
+    return model, (nq if len(nq) <= embed_max else b""), len(nq)
+
+
+def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
+                    embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> str:
+    """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
+    ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL).
+    With ``cache_dir`` (a store's ``source`` only), what each report graph gives the page is kept there,
+    keyed by ``report_keys[report IRI]`` (what the report graph depends on) or else by a hash of its
+    N-Quads, so a build that changed one report reads one report graph."""
+    model, nq, size = _model_and_graph(source, title, embed_max, cache_dir, report_keys)
+    embedded = bool(nq) or size == 0
     model["embedded"] = embedded
     if not embedded:
-        model["embedNote"] = (f"这个构建的图（{len(nq) / 2**20:.0f} MB N-Quads）太大，不嵌入页面；请用 kg serve 查询 · "
-                              f"the graph ({len(nq) / 2**20:.0f} MB of N-Quads, more than {embed_max / 2**20:.0f} MB) "
+        model["embedNote"] = (f"这个构建的图（{size / 2**20:.0f} MB N-Quads）太大，不嵌入页面；请用 kg serve 查询 · "
+                              f"the graph ({size / 2**20:.0f} MB of N-Quads, more than {embed_max / 2**20:.0f} MB) "
                               "is not embedded: run `kg serve` and open the page it serves (http://127.0.0.1:8017/), whose "
                               "queries go to kg serve; or use `kg query`")
     return render_page(model, nq if embedded else b"", fingerprint=fingerprint)
 
 
 def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: str = "",
-                   embed_max: int = EMBED_MAX_BYTES) -> Path:
+                   embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> Path:
     """Write ``explorer.html`` for the graph ``source`` into ``out_dir``; the path written. The bytes
     depend only on the graph (and this version of kg): rewriting an unchanged build changes nothing.
     With ``fingerprint`` (what identifies the build, e.g. a hash of its manifest), a page written for the
-    same fingerprint by the same kg is kept without reading the graph at all."""
+    same fingerprint by the same kg is kept without reading the graph at all. ``cache_dir`` and
+    ``report_keys``: see :func:`render_explorer`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILENAME
+    if fingerprint:
+        fingerprint = f"{fingerprint}-m{MODEL_VERSION}"
     if fingerprint and page_fingerprint(path) == full_fingerprint(fingerprint):
         return path
-    data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max).encode("utf-8")
+    data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max, cache_dir=cache_dir,
+                           report_keys=report_keys).encode("utf-8")
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return path
@@ -109,5 +231,5 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
     return atomic_write(path, data)
 
 
-__all__ = ["write_explorer", "render_explorer", "graph_nquads", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
+__all__ = ["write_explorer", "render_explorer", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
            "OXIGRAPH_NPM"]

@@ -3,7 +3,9 @@
 
 Everything is read with SPARQL from an in-memory Oxigraph store loaded from the build's N-Quads (the same
 bytes the page embeds), so the model and the page's own SPARQL answers come from one graph. The output
-is deterministic: every list is sorted, nothing depends on the order a store returns rows in.
+is deterministic: every list is sorted, nothing depends on the order a store returns rows in. The reading
+(:func:`read_raw`: rows of plain strings, one set per graph, cacheable) is apart from the assembly
+(:func:`assemble` of the merged parts of every graph), so a report's part can be kept between builds.
 
 Compact shapes (the page reads them in ``explorer.js``):
 
@@ -70,14 +72,10 @@ def _rows(st: ox.Store, sparql: str):
     return st.query(_PFX + "\n" + sparql, use_default_graph_as_union=True)
 
 
-def _v(term) -> str | None:
-    return None if term is None else term.value
-
-
-def _int(term) -> int | None:
+def _int(value) -> int | None:
     try:
-        return int(term.value)
-    except (AttributeError, TypeError, ValueError):
+        return int(value)
+    except (TypeError, ValueError):
         return None
 
 
@@ -95,9 +93,73 @@ def _pick(values: list[tuple[str, str]]) -> str | None:
     return best[1] if best else None
 
 
+#: what a graph contributes to the model, read with one query each: rows of plain strings (None: unbound).
+#: A change here (or in what :func:`assemble` makes of them) must change :data:`MODEL_VERSION`.
+_RAW_QUERIES = {
+    "types": "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s)) }",
+    "kinds": "SELECT ?s ?k WHERE { ?s kgo:documentKind ?k }",
+    "inReport": "SELECT ?s ?r WHERE { ?s kgo:inReport ?r }",
+    "numbers": "SELECT ?s ?n WHERE { ?s kgo:number ?n }",
+    "labels": ("SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { VALUES ?p { "
+               + " ".join(f"<{p}>" for p in _LABEL_PREDS.values()) + " } ?s ?p ?o FILTER(isLiteral(?o)) }"),
+    "figures": "SELECT ?s ?v ?u WHERE { ?s a kgo:Figure ; rdf:value ?v OPTIONAL { ?s kgo:unit ?u } }",
+    "links": ("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ("
+              + ", ".join(f"<{p}>" for p in sorted(_SKIP_EDGES)) + ")) }"),
+    "mentions": "SELECT ?m ?t WHERE { ?m kgo:mentions ?t }",
+    "inMeasure": "SELECT ?m ?ms WHERE { ?m kgo:inMeasure ?ms }",
+    "action": "SELECT ?m ?a WHERE { ?m kgo:action ?a }",
+    "negated": "SELECT ?m WHERE { ?m kgo:negated true }",
+    "evidence": "SELECT ?s ?a ?b ?l WHERE { ?s kgo:evidence ?e . ?e oa:start ?a ; oa:end ?b OPTIONAL { ?e kgo:line ?l } }",
+    "reports": """SELECT ?r ?t ?id ?text ?issuer ?fb WHERE { ?r a kgo:Report .
+      OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r dcterms:identifier ?id } OPTIONAL { ?r kgo:normalizedText ?text }
+      OPTIONAL { ?r dcterms:publisher/skos:prefLabel ?issuer } OPTIONAL { ?r kgo:feedbackDate ?fb } }""",
+}
+#: the version of the page model and of the per-report parts cached by :func:`read_raw`'s callers
+MODEL_VERSION = 2
+
+
+def read_raw(st: ox.Store, graph: str | None = None) -> dict[str, list]:
+    """What the graphs in ``st`` (or its named graph ``graph`` alone) contribute to the page model: each
+    query's rows as lists of strings (a cacheable part: a report graph read alone gives the rows it gives
+    inside the whole build)."""
+    out = {}
+    for name, q in _RAW_QUERIES.items():
+        res = (_rows(st, q) if graph is None else
+               st.query(_PFX + "\n" + q, default_graph=ox.NamedNode(graph)))
+        out[name] = [[None if t is None else t.value for t in row] for row in res]
+    return out
+
+
+def read_raw_graphs(st: ox.Store) -> dict[str, dict[str, list]]:
+    """:func:`read_raw` of every named graph in ``st`` at once (each query run once, inside ``GRAPH ?g``):
+    graph IRI → its part."""
+    out: dict[str, dict[str, list]] = defaultdict(lambda: {name: [] for name in _RAW_QUERIES})
+    for name, q in _RAW_QUERIES.items():
+        head, body = q.split("WHERE", 1)
+        sparql = f"{head.replace('SELECT', 'SELECT ?g', 1)} WHERE {{ GRAPH ?g {body.strip()} }}"
+        for row in st.query(_PFX + "\n" + sparql):
+            out[row[0].value][name].append([None if t is None else t.value for t in list(row)[1:]])
+    return dict(out)
+
+
+def merge_raw(parts) -> dict[str, list]:
+    """The parts of several graphs as one."""
+    out: dict[str, list] = {name: [] for name in _RAW_QUERIES}
+    for part in parts:
+        for name in _RAW_QUERIES:
+            out[name].extend(part.get(name, ()))
+    return out
+
+
 def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000) -> dict:
     """The page model of the graph in ``st`` (see the module docstring)."""
-    reports = _reports(st)
+    return assemble(read_raw(st), terms(st), title=title, table_rows=table_rows)
+
+
+def assemble(raw: dict[str, list], term_list: list[str], title: str | None = None, table_rows: int = 10000) -> dict:
+    """The page model of the merged parts ``raw`` (see :func:`read_raw`) and the completion terms."""
+    rows = raw.__getitem__
+    reports = _reports(rows("reports"))
     rindex = {r["iri"]: i for i, r in enumerate(reports)}
     prefixes = sorted((r["iri"] for r in reports), key=len, reverse=True)
 
@@ -112,22 +174,20 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
     kinds: dict[str, str] = {}
     in_report: dict[str, set] = defaultdict(set)
     numbers: dict[str, int] = {}
-    for s, t in _rows(st, "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s)) }"):
-        types[s.value].add(t.value)
-    for s, k in _rows(st, "SELECT ?s ?k WHERE { ?s kgo:documentKind ?k }"):
-        kinds[s.value] = k.value
-    for s, r in _rows(st, "SELECT ?s ?r WHERE { ?s kgo:inReport ?r }"):
-        in_report[s.value].add(r.value)
-    for s, n in _rows(st, "SELECT ?s ?n WHERE { ?s kgo:number ?n }"):
+    for s, t in rows("types"):
+        types[s].add(t)
+    for s, k in rows("kinds"):
+        kinds[s] = k
+    for s, r in rows("inReport"):
+        in_report[s].add(r)
+    for s, n in rows("numbers"):
         if _int(n) is not None:
-            numbers[s.value] = _int(n)
+            numbers[s] = _int(n)
     labels: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     pred_key = {v: k for k, v in _LABEL_PREDS.items()}
-    values = " ".join(f"<{p}>" for p in _LABEL_PREDS.values())
-    for s, p, o in _rows(st, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"):
-        labels[s.value][pred_key[p.value]].append((o.value, getattr(o, "language", None)))
-    figure_vals = {s.value: (v.value, _v(u) or "") for s, v, u in _rows(
-        st, "SELECT ?s ?v ?u WHERE { ?s a kgo:Figure ; rdf:value ?v OPTIONAL { ?s kgo:unit ?u } }")}
+    for s, p, o, lang in raw["labels"]:
+        labels[s][pred_key[p]].append((o, lang or None))
+    figure_vals = {s: (v, u or "") for s, v, u in raw["figures"]}
 
     ntype: dict[str, str] = {}
     for s, ts in types.items():
@@ -175,25 +235,25 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
 
     # -- edges: IRI → IRI relations between nodes, and mentions collapsed into measure → target
     edges: set[tuple] = set()
-    for s, p, o in _rows(st, "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }"):
-        if p.value in _SKIP_EDGES or s.value not in nid or o.value not in nid or s.value == o.value:
+    for s, p, o in raw["links"]:
+        if p in _SKIP_EDGES or s not in nid or o not in nid or s == o:
             continue
-        edges.add((nid[s.value], nid[o.value], re.split(r"[#/]", p.value)[-1], ""))
+        edges.add((nid[s], nid[o], re.split(r"[#/]", p)[-1], ""))
     mentions: dict[str, dict] = defaultdict(lambda: {"targets": set(), "measures": set(), "action": "",
                                                      "negated": False, "doc": False})
-    for m, t in _rows(st, "SELECT ?m ?t WHERE { ?m kgo:mentions ?t }"):
-        mentions[m.value]["targets"].add(t.value)
-    for m, ms in _rows(st, "SELECT ?m ?ms WHERE { ?m kgo:inMeasure ?ms }"):
-        if m.value in nid and ms.value in nid:        # a figure (a node) in its measure
-            edges.add((nid[ms.value], nid[m.value], "mentions", ""))
-        elif m.value in mentions:
-            mentions[m.value]["measures"].add(ms.value)
-    for m, a in _rows(st, "SELECT ?m ?a WHERE { ?m kgo:action ?a }"):
-        if m.value in mentions:
-            mentions[m.value]["action"] = a.value
-    for (m,) in _rows(st, "SELECT ?m WHERE { ?m kgo:negated true }"):
-        if m.value in mentions:
-            mentions[m.value]["negated"] = True
+    for m, t in rows("mentions"):
+        mentions[m]["targets"].add(t)
+    for m, ms in rows("inMeasure"):
+        if m in nid and ms in nid:        # a figure (a node) in its measure
+            edges.add((nid[ms], nid[m], "mentions", ""))
+        elif m in mentions:
+            mentions[m]["measures"].add(ms)
+    for m, a in rows("action"):
+        if m in mentions:
+            mentions[m]["action"] = a
+    for (m,) in rows("negated"):
+        if m in mentions:
+            mentions[m]["negated"] = True
     for m, d in mentions.items():
         for t in d["targets"]:
             for ms in d["measures"]:
@@ -202,10 +262,9 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
 
     # -- facts: evidence spans of nodes and of mentions
     evidence: dict[str, list] = defaultdict(list)
-    for s, a, b, ln in _rows(st, "SELECT ?s ?a ?b ?l WHERE { ?s kgo:evidence ?e . ?e oa:start ?a ; oa:end ?b "
-                                 "OPTIONAL { ?e kgo:line ?l } }"):
+    for s, a, b, ln in rows("evidence"):
         if _int(a) is not None and _int(b) is not None:
-            evidence[s.value].append((_int(a), _int(b), _int(ln) or 0))
+            evidence[s].append((_int(a), _int(b), _int(ln) or 0))
     facts: set[tuple] = set()
     mention_facts: dict[str, list] = defaultdict(list)
     for s, spans in evidence.items():
@@ -271,7 +330,7 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
         "kgr": str(KGR),
         "prefixes": {p: str(ns) for p, ns in PREFIXES.items()},
         "queries": [_query_entry(n) for n in NAMED],
-        "terms": _terms(st),
+        "terms": term_list,
         "types": TYPES,
         "actions": ACTION_LABELS,
         "kinds": {k: v for k, v in KIND_TYPES.items()},
@@ -300,20 +359,17 @@ def _node_type(ts: set, kind: str | None) -> str | None:
     return None
 
 
-def _reports(st: ox.Store) -> list[dict]:
+def _reports(rows) -> list[dict]:
     got: dict[str, dict] = {}
-    q = """SELECT ?r ?t ?id ?text ?issuer ?fb WHERE { ?r a kgo:Report .
-      OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r dcterms:identifier ?id } OPTIONAL { ?r kgo:normalizedText ?text }
-      OPTIONAL { ?r dcterms:publisher/skos:prefLabel ?issuer } OPTIONAL { ?r kgo:feedbackDate ?fb } }"""
-    for r, t, rid, text, issuer, fb in _rows(st, q):
-        d = got.setdefault(r.value, {"iri": r.value, "id": r.value.rstrip("/").rsplit("/", 1)[-1],
+    for r, t, rid, text, issuer, fb in rows:
+        d = got.setdefault(r, {"iri": r, "id": r.rstrip("/").rsplit("/", 1)[-1],
                                      "title": "", "issuer": "", "date": "", "text": ""})
-        d["title"] = min(filter(None, [d["title"], _v(t)]), default="")
-        d["issuer"] = min(filter(None, [d["issuer"], _v(issuer)]), default="")
-        d["date"] = min(filter(None, [d["date"], _v(fb)]), default="")
-        d["text"] = max(filter(None, [d["text"], _v(text)]), default="", key=len)
-        if rid is not None and re.fullmatch(r"[A-Za-z0-9_.-]+", rid.value):
-            d["id"] = rid.value
+        d["title"] = min(filter(None, [d["title"], t]), default="")
+        d["issuer"] = min(filter(None, [d["issuer"], issuer]), default="")
+        d["date"] = min(filter(None, [d["date"], fb]), default="")
+        d["text"] = max(filter(None, [d["text"], text]), default="", key=len)
+        if rid is not None and re.fullmatch(r"[A-Za-z0-9_.-]+", rid):
+            d["id"] = rid
     return sorted(got.values(), key=lambda d: natural_key(d["iri"]))
 
 
@@ -366,7 +422,7 @@ def _query_entry(name: str) -> dict:
     return {"name": name, "doc": doc, "text": text}
 
 
-def _terms(st: ox.Store) -> list[str]:
+def terms(st: ox.Store) -> list[str]:
     """``prefix:local`` names for completion: the ontology's terms and every term the named queries use."""
     out = set()
     ns = sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda x: -len(x[1]))
@@ -382,4 +438,4 @@ def _terms(st: ox.Store) -> list[str]:
     return sorted(out)
 
 
-__all__ = ["build_model", "load_store", "TYPES", "STRUCTURE"]
+__all__ = ["build_model", "load_store", "read_raw", "read_raw_graphs", "merge_raw", "assemble", "terms", "MODEL_VERSION", "TYPES", "STRUCTURE"]

@@ -24,19 +24,27 @@
   };
 
   // ------------------------------------------------------------------ views
-  A.setView = function (v) {
-    if (["trace", "query", "source"].indexOf(v) < 0) v = "trace";
+  var VIEWS = ["trace", "query", "source", "graph"];
+  A.setView = function (v, gopts) {
+    if (VIEWS.indexOf(v) < 0) v = "trace";
+    var was = state.view;
     state.view = v;
     document.body.className = "view-" + v;
-    ["trace", "query", "source"].forEach(function (x) {
+    VIEWS.forEach(function (x) {
       var tab = KG.$("tab-" + x);
       tab.setAttribute("aria-selected", x === v ? "true" : "false");
       tab.tabIndex = x === v ? 0 : -1;
     });
     KG.$("pane-trace").hidden = v !== "trace";
     KG.$("pane-query").hidden = v !== "query";
+    KG.$("pane-gview").hidden = v !== "graph";
     if (v === "query" && !S.text()) S.setText(M.queries.length ? namedText("regulations") : "SELECT * WHERE { ?s ?p ?o } LIMIT 10");
-    if (G.network && G.spec) {         // the graph's pane changed size: open it again, readable
+    if (v === "graph") {
+      // the Graph tab: the view asked for, else the one open, else the corpus (several reports) or the report's overview
+      if (gopts) KG.gview.open(gopts.kind, gopts);
+      else if (KG.gview.kind && was !== "graph") KG.gview.render({ select: state.node });
+      else if (!KG.gview.kind) KG.gview.open(null, { report: state.report !== null && state.report >= 0 && M.reports.length === 1 ? state.report : -1 });
+    } else if (G.network && G.spec) {         // the graph's pane changed size: open it again, readable
       G.network.setSize("100%", "100%");
       G.network.redraw();
       G.open(G.selected);
@@ -58,7 +66,9 @@
     state.node = i;
     if (opts.from !== "trace") { state.row = null; }
     var inGraph = G.byId && G.byId.has("n" + i);
-    if (!opts.keepGraph && !(opts.from === "graph" && !opts.expand && inGraph)) {
+    if (state.view === "graph" && !opts.keepGraph && opts.from !== "gview") {
+      KG.gview.open("node", { node: i, depth: KG.gview.depth, select: i });
+    } else if (!opts.keepGraph && !(opts.from === "graph" && !opts.expand && inGraph)) {
       G.show(KG.specOf(KG.neighbourhood(i), KG.nodeTitle(n)), { focus: "n" + i, select: "n" + i });
     } else {
       G.select("n" + i);
@@ -100,6 +110,28 @@
       });
       box.appendChild(ul);
     }
+    if (n.report < 0 && n.type !== "report") {
+      var cites = KG.citations(i);
+      if (cites.length) {
+        box.appendChild(KG.el("div", "muted", "跨通报 across reports · " + cites.length + " 份通报 reports:"));
+        var cl = KG.el("ul", "cites");
+        cites.forEach(function (c) {
+          var item = KG.el("li", "", KG.reportLabel(c.r) + " · " + (c.actions.length ? c.actions.map(KG.actionName).join("、") : "提及 named"));
+          item.tabIndex = 0;
+          item.dataset.r = c.r;
+          cl.appendChild(item);
+        });
+        box.appendChild(cl);
+      }
+    }
+    var centre = KG.el("button", "", "以此为中心 Centre the graph here");
+    centre.type = "button";
+    centre.addEventListener("click", function () {
+      if (state.view !== "graph") A.setView("graph", { kind: "node", node: i, depth: KG.gview.depth, select: i });
+      else KG.gview.open("node", { node: i, depth: KG.gview.depth, select: i });
+      A.saveHash();
+    });
+    box.appendChild(centre);
     var rows = KG.trace.rows.filter(function (r) { return r.doc === i || r.prob === i; });
     if (rows.length) {
       var b = KG.el("button", "", "追溯表中 " + rows.length + " 行 · show in trace");
@@ -418,6 +450,17 @@
   A.hashString = function () {
     var p = new URLSearchParams();
     p.set("view", state.view);
+    var V = KG.gview, graph = state.view === "graph" && V.kind;
+    if (graph) {
+      // the Graph tab: its view (gv), what it is of (report, aspect, node + depth), what is opened, the selection
+      p.set("gv", V.kind);
+      if ((V.kind === "overview" || V.kind === "aspect") && M.reports[V.report]) p.set("report", M.reports[V.report].id);
+      if (V.kind === "aspect" && KG.nodes[V.aspect]) p.set("aspect", KG.compact(KG.nodes[V.aspect].iri));
+      if (V.kind === "node") { p.set("node", KG.compact(KG.nodes[V.node].iri)); p.set("depth", String(V.depth)); }
+      if (V.expanded.size) p.set("expand", Array.from(V.expanded).sort(function (a, b) { return a - b; }).map(function (i) { return KG.compact(KG.nodes[i].iri); }).join(" "));
+      if (state.node !== null && state.node !== undefined && !(V.kind === "node" && state.node === V.node)) p.set("sel", KG.compact(KG.nodes[state.node].iri));
+      return p.toString();
+    }
     if (state.report !== null && state.report >= 0) p.set("report", M.reports[state.report].id);
     if (state.node !== null && state.node !== undefined) p.set("node", KG.compact(KG.nodes[state.node].iri));
     if (KG.trace.selected !== null && state.row !== null) p.set("row", KG.trace.key(KG.trace.rows[KG.trace.selected]));
@@ -448,6 +491,25 @@
     f.aspect = p.has("aspect") && KG.byIri.has(KG.expand(p.get("aspect"))) ? String(KG.byIri.get(KG.expand(p.get("aspect")))) : "";
     f.kind = p.get("kind") || "";
     f.text = p.get("filter") || "";
+    var nodeOf = function (key) { var iri = p.has(key) ? KG.expand(p.get(key)) : null; return iri && KG.byIri.has(iri) ? KG.byIri.get(iri) : -1; };
+    if (p.get("view") === "graph") {
+      // #view=graph[&gv=overview|aspect|node|corpus][&report=ID][&aspect=IRI][&node=IRI&depth=N][&expand=IRI …][&sel=IRI]
+      var g = { report: p.has("report") && KG.reportIndex.has(p.get("report")) ? KG.reportIndex.get(p.get("report")) : -1,
+                aspect: nodeOf("aspect"), node: nodeOf("node"), depth: Number(p.get("depth")) || 2,
+                expand: (p.get("expand") || "").split(/[\s,]+/).filter(Boolean).map(function (x) { return KG.byIri.get(KG.expand(x)); })
+                  .filter(function (x) { return x !== undefined; }) };
+      g.kind = p.get("gv") || (g.node >= 0 ? "node" : g.aspect >= 0 ? "aspect" : g.report >= 0 ? "overview" : null);
+      var sel = nodeOf("sel");
+      if (sel < 0 && g.kind === "node") sel = g.node;
+      g.select = sel >= 0 ? sel : null;
+      f.aspect = "";         // aspect= names the Graph tab's aspect here, not the trace filter
+      KG.trace.setFilters(f);
+      if (g.report >= 0) A.setReport(g.report);
+      A.setView("graph", g);
+      if (sel >= 0) A.selectNode(sel, { from: "gview", keepGraph: true });
+      openSearch(p.get("search"));
+      return true;
+    }
     KG.trace.setFilters(f);
     A.setView(p.get("view") || "trace");
     if (p.has("report") && KG.reportIndex.has(p.get("report"))) A.setReport(KG.reportIndex.get(p.get("report")));
@@ -464,8 +526,19 @@
       state.pendingRow = p.has("qrow") ? Number(p.get("qrow")) : null;
       if (KG.engineReady) runPending();
     }
+    openSearch(p.get("search"));
     return true;
   };
+  /* #search=TEXT: the list of matches for TEXT, open, for the user to choose */
+  function openSearch(text) {
+    if (!text) return;
+    var input = KG.$("search");
+    input.value = text;
+    matches = A.search(text);
+    active = matches.length ? 0 : -1;
+    renderMatches();
+    input.focus();
+  }
   function runPending() {
     if (!state.q || state.view !== "query") return;
     var res = A.runQuery(state.q);
@@ -516,6 +589,7 @@
       b.addEventListener("click", function () { A.runQuery(q.text); });
       named.appendChild(b);
     });
+    KG.gview.setup();
     S.setupEditor(function () { A.runQuery(); });
     KG.$("run").addEventListener("click", function () { A.runQuery(); });
     KG.$("dl-csv").addEventListener("click", function () {
@@ -550,6 +624,8 @@
     });
     // details: evidence items jump to the source
     KG.$("details").addEventListener("click", function (ev) {
+      var rli = ev.target.closest("li[data-r]");
+      if (rli) { var rn = KG.reportNode[Number(rli.dataset.r)]; if (rn >= 0) A.selectNode(rn, { from: "details" }); return; }
       var li = ev.target.closest("li[data-f]");
       if (li && state.node !== null) KG.source.select(state.node, Number(li.dataset.f));
     });
@@ -598,7 +674,7 @@
     document.addEventListener("keydown", function (ev) {
       var t = ev.target, typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT");
       if (ev.key === "/" && !typing) { ev.preventDefault(); input.focus(); input.select(); }
-      else if (ev.altKey && /^[123]$/.test(ev.key)) { ev.preventDefault(); A.setView(["trace", "query", "source"][Number(ev.key) - 1]); }
+      else if (ev.altKey && /^[1234]$/.test(ev.key)) { ev.preventDefault(); A.setView(VIEWS[Number(ev.key) - 1]); }
     });
     window.addEventListener("hashchange", function () { if (!writing) A.restore(location.hash); });
   }

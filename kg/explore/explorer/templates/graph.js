@@ -8,6 +8,20 @@
               mentions: "提及", publisher: "发布", inspectedBy: "巡视", memberOf: "成员", implements: "落实",
               exactMatch: "同一", row: "同一行" };
 
+  /* links that carry an action: what the report does with the document, in three groups */
+  var ACTION_GROUPS = [
+    { zh: "制定·修订·印发·废止·编印", en: "makes", color: "#2e7d32", actions: ["enact", "revise", "issue", "abolish", "compile"] },
+    { zh: "执行", en: "enforces", color: "#1565c0", actions: ["enforce"] },
+    { zh: "学习·引用", en: "studies, cites", color: "#8d6e63", actions: ["study", "cite"] }
+  ];
+  KG.actionGroups = ACTION_GROUPS;
+  function actionColor(a) {
+    a = String(a || "").replace(/^!/, "");
+    for (var k = 0; k < ACTION_GROUPS.length; k++) if (ACTION_GROUPS[k].actions.indexOf(a) >= 0) return ACTION_GROUPS[k].color;
+    return null;
+  }
+  KG.actionColor = actionColor;
+
   function light(hex, f) {
     var n = parseInt(hex.slice(1), 16);
     var c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map(function (v) { return Math.round(v + (255 - v) * f); });
@@ -46,7 +60,12 @@
       var now = [container.clientWidth, container.clientHeight];
       if (now[0] === last[0] && now[1] === last[1]) return;
       last = now;
-      if (G.spec && now[0] > 0 && now[1] > 0) { G.network.setSize("100%", "100%"); G.network.redraw(); G.open(G.selected); }
+      if (G.spec && now[0] > 0 && now[1] > 0) {
+        G.network.setSize("100%", "100%");
+        G.network.redraw();
+        if (G.spec.fit && KG.state.view === "graph") V.render({ select: G.selected ? G.byId.get(G.selected).model : null });
+        else G.open(G.selected);
+      }
     }).observe(container);
     G.network.on("click", function (p) {
       if (p.nodes && p.nodes.length) G.onClick(p.nodes[0]);
@@ -57,12 +76,18 @@
   }
 
   G.onClick = function (id) {
+    if (G.spec && G.spec.fit && KG.state.view === "graph") { V.click(id); KG.app.saveHash(); return; }
     var n = G.byId && G.byId.get(id);
     if (n && n.model !== null && n.model !== undefined) KG.app.selectNode(n.model, { from: "graph" });
     else if (n) KG.app.showDetails(null, n);
   };
   G.onExpand = function (id) {
     var n = G.byId && G.byId.get(id);
+    if (G.spec && G.spec.fit && KG.state.view === "graph" && n && n.model !== null) {
+      V.open("node", { node: n.model, depth: V.depth, select: n.model });
+      KG.app.selectNode(n.model, { from: "gview", keepGraph: true });
+      return;
+    }
     if (n && n.model !== null && n.model !== undefined) KG.app.selectNode(n.model, { from: "graph", expand: true });
   };
 
@@ -85,8 +110,10 @@
     });
     var edges = spec.edges.filter(function (e) { return G.byId.has(e.from) && G.byId.has(e.to); }).map(function (e, i) {
       var label = e.action ? KG.actionName(e.action) : (REL[e.rel] || e.rel || "");
-      return { id: "e" + i, from: e.from, to: e.to, dashes: !!e.dashed, title: label,
-               arrows: e.dashed ? { to: { enabled: false } } : undefined };
+      var ac = actionColor(e.action);
+      return { id: "e" + i, from: e.from, to: e.to, dashes: !!e.dashed, title: e.title || label,
+               arrows: e.dashed ? { to: { enabled: false } } : undefined,
+               color: ac ? { color: light(ac, 0.35), highlight: ac, hover: ac } : undefined };
     });
     G.nodes.clear();
     G.edges.clear();
@@ -227,6 +254,424 @@
     chain(i);
     near.forEach(function (j) { if (KG.nodes[j].type === "measure") chain(j); });
     return Array.from(set);
+  };
+
+
+  // ------------------------------------------------------------------ the Graph tab: views laid out to be read
+  /* a report's overview, one aspect, the neighbourhood of a node, all reports (the corpus overview). Each view
+     is built at a level of detail (0: all it holds) and drawn at the first level whose layout fits the pane at
+     a readable zoom: a view with too much to read shows fewer nodes (the rest listed in the side panel under
+     "not drawn") instead of smaller labels. */
+  var V = KG.gview = { kind: null, report: 0, aspect: -1, node: -1, depth: 2, expanded: new Set(), hidden: [], level: 0 };
+  var INF = 1e9;
+  var idx = null;
+  function index() {
+    if (idx) return idx;
+    idx = { aspects: M0().reports.map(function () { return []; }), sections: M0().reports.map(function () { return []; }),
+            problems: new Map(), measures: new Map(), answers: new Map(), shared: [], units: [], docsOf: M0().reports.map(function () { return new Set(); }) };
+    KG.nodes.forEach(function (n) {
+      if (n.report >= 0 && n.type === "aspect") idx.aspects[n.report].push(n.i);
+      if (n.report >= 0 && n.type === "section") idx.sections[n.report].push(n.i);
+    });
+    var num = function (a, b) { return ((KG.nodes[a].number === null ? INF : KG.nodes[a].number) - (KG.nodes[b].number === null ? INF : KG.nodes[b].number)) || (a - b); };
+    idx.aspects.forEach(function (l) { l.sort(num); });
+    idx.sections.forEach(function (l) { l.sort(num); });
+    KG.edges.forEach(function (e) {
+      if (e.rel === "broader" && KG.nodes[e.to].type === "aspect") push(idx.problems, e.to, e.from);
+      if (e.rel === "addresses") push(idx.measures, e.to, e.from);
+    });
+    idx.problems.forEach(function (l) { l.sort(num); });
+    idx.measures.forEach(function (l) { l.sort(num); });
+    // documents answering a problem category (the trace rows): the strongest action first
+    KG.trace.rows.forEach(function (row) {
+      if (row.prob >= 0) push(idx.answers, row.prob, { doc: row.doc, action: row.action, negated: row.negated });
+      if (row.r >= 0) idx.docsOf[row.r].add(row.doc);
+    });
+    idx.answers.forEach(function (l) {
+      l.sort(function (a, b) { return (rank(a.action) - rank(b.action)) || KG.cmp(KG.nodes[a.doc].label, KG.nodes[b.doc].label) || (a.doc - b.doc); });
+    });
+    // documents and units across reports (the build's summaries): named by two or more reports
+    KG.nodes.forEach(function (n) {
+      if (n.report >= 0 || !(KG.isDoc(n.type) || n.type === "organization")) return;
+      var reps = KG.citations(n.i);
+      if (reps.length < 2) return;
+      (n.type === "organization" ? idx.units : idx.shared).push({ i: n.i, reports: reps });
+    });
+    var byCount = function (a, b) { return (b.reports.length - a.reports.length) || KG.cmp(KG.nodes[a.i].label, KG.nodes[b.i].label) || (a.i - b.i); };
+    idx.shared.sort(byCount);
+    idx.units.sort(byCount);
+    return idx;
+  }
+  function M0() { return KG.model; }
+  function push(map, k, v) { if (!map.has(k)) map.set(k, []); map.get(k).push(v); }
+  var ACTIONS = ["abolish", "revise", "enact", "issue", "compile", "enforce", "study", "cite"];
+  function rank(a) { var k = ACTIONS.indexOf(String(a || "").replace(/^!/, "")); return k < 0 ? 99 : k; }
+
+  /* the reports naming a node across reports, with the actions of each: [{r, actions, local}] */
+  KG.citations = function (i) {
+    var out = new Map();
+    KG.out[i].forEach(function (e) {
+      if (e.rel === "namedIn" && KG.nodes[e.to].report >= 0) out.set(KG.nodes[e.to].report, { r: KG.nodes[e.to].report, actions: [], local: [] });
+    });
+    KG.inn[i].forEach(function (e) {
+      if (e.rel !== "exactMatch") return;
+      var d = KG.nodes[e.from];
+      if (d.report < 0) return;
+      if (!out.has(d.report)) out.set(d.report, { r: d.report, actions: [], local: [] });
+      var c = out.get(d.report);
+      c.local.push(d.i);
+      KG.inn[d.i].forEach(function (m) { if (m.action && c.actions.indexOf(m.action) < 0) c.actions.push(m.action); });
+    });
+    return Array.from(out.values()).map(function (c) {
+      c.actions.sort(function (a, b) { return rank(a) - rank(b) || KG.cmp(a, b); });
+      return c;
+    }).sort(function (a, b) { return a.r - b.r; });
+  };
+
+  function spec(title) { return { title: title, nodes: [], edges: [], hidden: [], ids: new Set(), fit: true, hgap: 44 }; }
+  function add(s, i, over) {
+    var id = "n" + i;
+    if (s.ids.has(id)) return false;
+    var n = nodeSpec(i);
+    n.level = Math.min((KG.types[n.type] || KG.types.other).level, 5);     // what measures name: one column
+    if (over) Object.keys(over).forEach(function (k) { n[k] = over[k]; });
+    s.nodes.push(n);
+    s.ids.add(id);
+    return true;
+  }
+  function link(s, a, b, rel, action, dashed) { s.edges.push({ from: "n" + a, to: "n" + b, rel: rel, action: action || "", dashed: !!dashed }); }
+  function modelEdges(s) {       // the model's edges among the drawn nodes
+    s.nodes.forEach(function (n) {
+      if (n.model === null || n.model === undefined) return;
+      KG.out[n.model].forEach(function (e) {
+        if (s.ids.has("n" + e.to) && e.rel !== "namedIn" && e.rel !== "exactMatch") link(s, e.from, e.to, e.rel, e.action);
+      });
+    });
+  }
+  function hide(s, i, why) { if (!s.ids.has("n" + i) && !s.hidden.some(function (h) { return h.i === i; })) s.hidden.push({ i: i, why: why }); }
+  function plural(n, zh) { return n + " " + zh; }
+
+  /* one report (or one aspect): aspects → problem categories → the documents answering them; an expanded
+     problem category (clicked) also shows its measures. level: fewer documents per problem, then one-line labels */
+  /* levels of detail: d documents and m measures per problem category, labels in l lines */
+  var LEVELS = {
+    overview: [{ d: INF, m: 0, l: 2 }, { d: INF, m: 0, l: 1 }, { d: 4, m: 0, l: 1 }, { d: 3, m: 0, l: 1 }, { d: 2, m: 0, l: 1 },
+               { d: 1, m: 0, l: 1 }, { d: 0, m: 0, l: 1 }],
+    aspect: [{ d: INF, m: INF, l: 2 }, { d: INF, m: INF, l: 1 }, { d: INF, m: 4, l: 1 }, { d: 4, m: 2, l: 1 }, { d: 4, m: 0, l: 1 },
+             { d: 2, m: 0, l: 1 }, { d: 0, m: 0, l: 1 }]
+  };
+  function structure(s, aspects, lv) {
+    var I = index(), kd = lv.d, measuresOf = lv.m;
+    if (lv.l === 1) { s.lines = 1; s.lineW = 200; }
+    aspects.forEach(function (a) {
+      (I.problems.get(a) || []).forEach(function (p) {
+        add(s, p);
+        link(s, p, a, "broader");
+        var open = V.expanded.has(p), ms = [];
+        var mcap = open ? INF : measuresOf;
+        (I.measures.get(p) || []).forEach(function (m, k) { if (k < mcap) { add(s, m); ms.push(m); } else if (measuresOf) hide(s, m, p); });
+        var docs = I.answers.get(p) || [];
+        docs.forEach(function (d, k) {
+          if (k >= kd && !open) { hide(s, d.doc, p); return; }
+          add(s, d.doc);
+          var via = ms.filter(function (m) { return KG.out[m].some(function (e) { return e.to === d.doc; }); });
+          if (via.length) via.forEach(function (m) { link(s, m, d.doc, "mentions", d.action); });
+          else link(s, p, d.doc, "answers", d.action);
+        });
+        ms.forEach(function (m) { link(s, m, p, "addresses"); });
+      });
+    });
+    s.hidden = s.hidden.filter(function (h) { return !s.ids.has("n" + h.i); });
+  }
+  var build = {
+    overview: function (level) {
+      var r = V.report, I = index(), rep = M0().reports[r], rn = KG.reportNode[r];
+      var s = spec("通报概览 Report overview · " + rep.id + " · " + plural(I.aspects[r].length, "方面") + " · " + plural(I.docsOf[r].size, "文件"));
+      if (rn >= 0) add(s, rn);
+      I.aspects[r].forEach(function (a) { add(s, a); if (rn >= 0) link(s, rn, a, "has"); });
+      structure(s, I.aspects[r], LEVELS.overview[Math.min(level, 6)]);
+      if (!I.aspects[r].length) I.sections[r].forEach(function (x) { add(s, x); if (rn >= 0) link(s, rn, x, "has"); });
+      return s;
+    },
+    aspect: function (level) {
+      var a = V.aspect, n = KG.nodes[a], rn = KG.reportNode[n.report];
+      var s = spec("方面 Aspect · " + KG.nodeTitle(n) + " · " + KG.reportLabel(n.report));
+      if (rn >= 0) add(s, rn);
+      add(s, a);
+      if (rn >= 0) link(s, rn, a, "has");
+      structure(s, [a], LEVELS.aspect[Math.min(level, 6)]);
+      return s;
+    },
+    node: function (level) {
+      var c = V.node, budget = [60, 44, 32, 24, 16, 10, 6][Math.min(level, 6)];
+      var s = spec("周围 Around · " + KG.nodeTitle(KG.nodes[c]) + " · 深度 depth " + V.depth);
+      add(s, c);
+      var ring = [c], seen = new Set([c]);
+      for (var d = 1; d <= V.depth; d++) {
+        var next = [];
+        ring.forEach(function (j) { neighbours(j).forEach(function (k) { if (!seen.has(k)) { seen.add(k); next.push(k); } }); });
+        next.sort(byLevel);
+        next.forEach(function (k) { if (s.nodes.length < budget) add(s, k); else hide(s, k, d); });
+        ring = next.filter(function (k) { return s.ids.has("n" + k); });
+      }
+      modelEdges(s);
+      // a report's aspects and sections are linked to it (the model keeps that as kgo:inReport)
+      s.nodes.forEach(function (n) {
+        var m = KG.nodes[n.model];
+        if ((m.type === "aspect" || m.type === "section") && m.report >= 0 && s.ids.has("n" + KG.reportNode[m.report])) link(s, KG.reportNode[m.report], m.i, "has");
+      });
+      s.nodes.forEach(function (n) {
+        var m = KG.nodes[n.model];
+        if (m.report >= 0 || m.type === "report") return;
+        KG.out[m.i].forEach(function (e) { if (e.rel === "namedIn" && s.ids.has("n" + e.to)) link(s, e.from, e.to, "namedIn"); });
+        KG.inn[m.i].forEach(function (e) { if (e.rel === "exactMatch" && s.ids.has("n" + e.from)) link(s, e.from, e.to, "exactMatch", "", true); });
+      });
+      s.focus = "n" + c;
+      return s;
+    },
+    corpus: function (level) {
+      // [reports, shared documents, shared units, an opened report's problems: 0 all, 1 one-line, 2 none]
+      var LC = [[INF, 12, 8, 0], [INF, 8, 5, 0], [40, 8, 5, 0], [30, 6, 4, 0], [22, 5, 3, 1], [16, 4, 3, 1], [12, 3, 2, 1],
+                [8, 2, 1, 1], [5, 2, 1, 1], [3, 1, 1, 1], [3, 1, 1, 2]];
+      var I = index(), L = LC[Math.min(level, LC.length - 1)];
+      var R = M0().reports.length;
+      var s = spec("全部通报 All reports · " + R + " 份通报 · 共同文件 " + I.shared.length + " · 共同单位 " + I.units.length);
+      var docs = I.shared.slice(0, L[1]), units = I.units.slice(0, L[2]);
+      // the reports: the expanded ones, then those citing the most of the drawn shared nodes
+      var score = M0().reports.map(function () { return 0; });
+      docs.concat(units).forEach(function (x) { x.reports.forEach(function (c) { score[c.r]++; }); });
+      var order = M0().reports.map(function (_, r) { return r; }).sort(function (a, b) {
+        return (V.expanded.has(KG.reportNode[b]) - V.expanded.has(KG.reportNode[a])) || (score[b] - score[a]) || (a - b);
+      });
+      order.forEach(function (r, k) {
+        var rn = KG.reportNode[r];
+        if (rn < 0) return;
+        if (k < L[0] || V.expanded.has(rn)) add(s, rn, { label: reportLabel(r), full: KG.nodeTitle(KG.nodes[rn]) });
+        else hide(s, rn, "report");
+      });
+      function shared(x) {
+        var drawn = x.reports.filter(function (c) { return s.ids.has("n" + KG.reportNode[c.r]); });
+        if (!drawn.length) { hide(s, x.i, "shared"); return; }
+        add(s, x.i, { label: KG.nodes[x.i].label + " ×" + x.reports.length, full: KG.nodeTitle(KG.nodes[x.i]) + "（" + x.reports.length + " 份通报 reports）" });
+        drawn.forEach(function (c) {
+          link(s, KG.reportNode[c.r], x.i, "cites", c.actions[0] || "", false);
+          s.edges[s.edges.length - 1].title = c.actions.length ? c.actions.map(KG.actionName).join("、") : "提及 named";
+        });
+      }
+      docs.forEach(shared);
+      units.forEach(shared);
+      I.shared.slice(L[1]).forEach(function (x) { hide(s, x.i, "shared"); });
+      I.units.slice(L[2]).forEach(function (x) { hide(s, x.i, "shared"); });
+      // an expanded report: its aspects and problem categories (level 1+: aspects only when too many)
+      M0().reports.forEach(function (_, r) {
+        var rn = KG.reportNode[r];
+        if (!V.expanded.has(rn)) return;
+        I.aspects[r].forEach(function (a) {
+          add(s, a);
+          link(s, rn, a, "has");
+          (I.problems.get(a) || []).forEach(function (p) {
+            if (L[3] >= 2) { hide(s, p, a); return; }
+            add(s, p, L[3] ? { lines: 1 } : undefined);
+            link(s, p, a, "broader");
+          });
+        });
+      });
+      return s;
+    }
+  };
+  function reportLabel(r) {
+    var rep = M0().reports[r], I = index();
+    var name = rep.issuer || KG.short((rep.title || rep.id).replace(/关于.*$/, ""), 14) || rep.id;
+    return name + " · " + I.aspects[r].length + " 方面 · " + I.docsOf[r].size + " 文件";
+  }
+  V.reportLabel = reportLabel;
+
+  function neighbours(j) {
+    var out = [];
+    KG.out[j].forEach(function (e) { if (e.rel !== "row") out.push(e.to); });
+    KG.inn[j].forEach(function (e) { out.push(e.from); });
+    var n = KG.nodes[j];
+    if (n.type === "report") { var I = index(); out = out.concat(I.aspects[n.report], I.aspects[n.report].length ? [] : I.sections[n.report]); }
+    if ((n.type === "aspect" || n.type === "section") && n.report >= 0 && KG.reportNode[n.report] >= 0) out.push(KG.reportNode[n.report]);
+    return Array.from(new Set(out)).filter(function (k) { return k !== j; });
+  }
+
+  /* the pane's height in layout pixels at the opening zoom: columns are cut to it */
+  function paneRows(s) {
+    var el = KG.$("graph"), ch = el.clientHeight || 600;
+    s.maxH = Math.max(120, ch / MIN_SCALE - 70);
+    s.maxRows = INF;
+  }
+  G.fits = function () {
+    if (!G.spec || !G.spec.nodes.length) return true;
+    var box = G.extent(), el = KG.$("graph");
+    var cw = el.clientWidth || 800, ch = el.clientHeight || 500;
+    return Math.min(cw / (box.w + 60), ch / (box.h + 60)) >= MIN_SCALE;
+  };
+
+  /* draw the view: the first level of detail that fits */
+  V.render = function (opts) {
+    opts = opts || {};
+    var kind = V.kind;
+    if (!kind || !build[kind]) return null;
+    if (!M0().reports.length) {          // an empty build: nothing to draw
+      G.show({ title: "没有通报 no report in this build", nodes: [], edges: [], fit: true });
+      V.hidden = [];
+      V.panel();
+      return G.spec;
+    }
+    var s = null, t0 = performance.now();
+    for (var level = 0; level < 11; level++) {
+      s = build[kind](level);
+      paneRows(s);
+      G.show(s, { focus: s.focus || (s.nodes[0] && s.nodes[0].id) });
+      V.level = level;
+      if (G.fits()) break;
+    }
+    V.hidden = s.hidden;
+    V.ms = Math.round(performance.now() - t0);
+    if (!KG.timings.graph) KG.t("graph");            // the first view drawn: ms from the start of navigation
+    if (opts.select !== undefined && opts.select !== null) G.select("n" + opts.select);
+    else if (s.focus) G.select(s.focus);
+    V.panel();
+    return s;
+  };
+
+  V.open = function (kind, o) {
+    o = o || {};
+    if (kind === "node" && (o.node === undefined || o.node < 0)) kind = null;
+    if (kind === "aspect" && (o.aspect === undefined || o.aspect < 0)) {
+      var I = index(), r = o.report !== undefined && o.report >= 0 ? o.report : V.report;
+      o.aspect = I.aspects[r] && I.aspects[r].length ? I.aspects[r][0] : -1;
+      if (o.aspect < 0) kind = "overview";
+    }
+    if (!kind) kind = M0().reports.length > 1 && (o.report === undefined || o.report < 0) ? "corpus" : "overview";
+    V.kind = kind;
+    if (o.report !== undefined && o.report >= 0) V.report = o.report;
+    if (kind === "aspect") { V.aspect = o.aspect; V.report = KG.nodes[o.aspect].report; }
+    if (kind === "node") { V.node = o.node; if (KG.nodes[o.node].report >= 0) V.report = KG.nodes[o.node].report; }
+    if (o.depth) V.depth = Math.max(1, Math.min(4, Number(o.depth) || 2));
+    V.expanded = new Set(o.expand || []);
+    if (V.report < 0 || V.report >= M0().reports.length) V.report = 0;
+    return V.render(o);
+  };
+
+  /* a click in the Graph tab: a problem category (overview, aspect) or a report (corpus) opens or closes;
+     an aspect opens its view; in the neighbourhood view a node becomes the centre */
+  V.click = function (id) {
+    var n = G.byId && G.byId.get(id);
+    if (!n || n.model === null || n.model === undefined) return;
+    var i = n.model, t = KG.nodes[i].type;
+    if ((V.kind === "overview" || V.kind === "aspect") && t === "problem" || V.kind === "corpus" && t === "report") {
+      if (V.expanded.has(i)) V.expanded.delete(i); else V.expanded.add(i);
+      V.render({ select: i });
+    } else if (V.kind === "overview" && t === "aspect") {
+      V.open("aspect", { aspect: i, select: i });
+    } else if (V.kind === "node" && i !== V.node) {
+      V.open("node", { node: i, depth: V.depth, select: i });
+    } else {
+      G.select(id);
+    }
+    KG.app.selectNode(i, { from: "gview", keepGraph: true });
+  };
+
+  /* the side panel: the view's controls and what it does not draw */
+  V.panel = function () {
+    var kind = KG.$("gv-kind");
+    if (!kind) return;
+    kind.value = V.kind;
+    KG.$("gv-report").value = String(V.report);
+    fillAspects();
+    KG.$("gv-aspect").value = String(V.kind === "aspect" ? V.aspect : "");
+    KG.$("gv-depth").value = String(V.depth);
+    KG.$("gv-report-l").hidden = V.kind === "corpus" || V.kind === "node";
+    KG.$("gv-aspect-l").hidden = V.kind !== "aspect";
+    KG.$("gv-depth-l").hidden = V.kind !== "node";
+    var info = KG.$("gv-info");
+    info.textContent = G.spec.nodes.length + " 个节点 nodes drawn" + (V.hidden.length ? " · " + V.hidden.length + " 个未画出 not drawn (listed below)" : "") +
+      (V.kind === "overview" || V.kind === "aspect" ? " · 点击问题类别展开措施 click a problem category to open its measures" :
+       V.kind === "corpus" ? " · 点击通报展开 click a report to open it" : " · 点击节点以其为中心 click a node to centre on it");
+    var leg = KG.clear(KG.$("gv-legend"));
+    if (G.spec.edges.some(function (e) { return actionColor(e.action); })) {
+      leg.appendChild(KG.el("span", "muted", "连线 Links:"));
+      ACTION_GROUPS.forEach(function (g) {
+        var item = KG.el("span", "lg");
+        var sw = KG.el("span", "sw");
+        sw.style.background = g.color;
+        item.appendChild(sw);
+        item.appendChild(document.createTextNode(g.zh + " " + g.en));
+        leg.appendChild(item);
+      });
+    }
+    var list = KG.clear(KG.$("gv-more"));
+    V.hidden.slice(0, 300).forEach(function (h) {
+      var n = KG.nodes[h.i], li = KG.el("li");
+      li.tabIndex = 0;
+      li.dataset.n = h.i;
+      var tag = KG.el("span", "tag", KG.types[n.type].zh);
+      tag.style.background = KG.color(n.type);
+      li.appendChild(tag);
+      li.appendChild(document.createTextNode(" " + KG.short(n.report < 0 && V.kind === "corpus" ? n.label + " ×" + KG.citations(h.i).length : n.label, 40)));
+      list.appendChild(li);
+    });
+    if (V.hidden.length > 300) list.appendChild(KG.el("li", "muted", "… " + (V.hidden.length - 300)));
+  };
+  var aspectsFor = -1;
+  function fillAspects() {
+    var sel = KG.$("gv-aspect");
+    if (aspectsFor === V.report) return;
+    aspectsFor = V.report;
+    KG.clear(sel);
+    (index().aspects[V.report] || []).forEach(function (a) {
+      var o = KG.el("option", "", KG.short((KG.nodes[a].number !== null ? KG.nodes[a].number + ". " : "") + KG.nodes[a].label, 30));
+      o.value = String(a);
+      sel.appendChild(o);
+    });
+  }
+  /* a not-drawn node picked in the panel: drawn (its problem or report opened, or the view centred on it) */
+  V.reveal = function (i) {
+    var h = V.hidden.filter(function (x) { return x.i === i; })[0];
+    if (V.kind !== "node" && h && typeof h.why === "number" && KG.nodes[h.why] && KG.nodes[h.why].type === "problem") {
+      V.expanded.add(h.why);
+      V.render({ select: i });
+      KG.app.selectNode(i, { from: "gview", keepGraph: true });
+    } else if (V.kind === "corpus" && KG.nodes[i].type === "report") {
+      V.expanded.add(i);
+      V.render({ select: i });
+      KG.app.selectNode(i, { from: "gview", keepGraph: true });
+    } else {
+      V.open("node", { node: i, depth: V.depth, select: i });
+      KG.app.selectNode(i, { from: "gview", keepGraph: true });
+    }
+  };
+  V.setup = function () {
+    var rs = KG.$("gv-report");
+    M0().reports.forEach(function (rep, i) {
+      var o = KG.el("option", "", rep.id + " · " + KG.short(rep.title || "", 20));
+      o.value = String(i);
+      rs.appendChild(o);
+    });
+    if (M0().reports.length < 2) KG.$("gv-kind").querySelector('option[value="corpus"]').disabled = true;
+    KG.$("gv-kind").addEventListener("change", function () {
+      var k = KG.$("gv-kind").value;
+      var sel = KG.state.node;
+      V.open(k, { report: V.report, node: k === "node" ? (sel !== null && sel !== undefined ? sel : KG.reportNode[V.report]) : undefined });
+      KG.app.saveHash();
+    });
+    rs.addEventListener("change", function () {
+      var r = Number(rs.value);
+      V.open(V.kind === "aspect" ? "aspect" : "overview", { report: r });
+      KG.app.setReport(r);
+      KG.app.saveHash();
+    });
+    KG.$("gv-aspect").addEventListener("change", function () { V.open("aspect", { aspect: Number(KG.$("gv-aspect").value) }); KG.app.saveHash(); });
+    KG.$("gv-depth").addEventListener("change", function () { V.open("node", { node: V.node, depth: Number(KG.$("gv-depth").value) }); KG.app.saveHash(); });
+    var more = KG.$("gv-more");
+    more.addEventListener("click", function (ev) { var li = ev.target.closest("li[data-n]"); if (li) { V.reveal(Number(li.dataset.n)); KG.app.saveHash(); } });
+    more.addEventListener("keydown", function (ev) {
+      var li = ev.target.closest("li[data-n]");
+      if (li && ev.key === "Enter") { V.reveal(Number(li.dataset.n)); KG.app.saveHash(); }
+    });
   };
 
   // ------------------------------------------------------------------ export

@@ -50,7 +50,7 @@
     nodes.forEach(function (n, i) {
       n.order = i;
       if (!n.measured) {       // first pass: from the label; G.show then measures the drawn boxes
-        var lines = KG.wrap(n.label);
+        var lines = KG.wrap(n.label, spec.lineW || LINE_W, n.lines || spec.lines || MAX_LINES);
         n.text = lines.join("\n");
         n.tw = Math.ceil(Math.max.apply(null, lines.map(KG.textWidth))) + 2;
         n.w = n.tw + 2 * PAD;
@@ -83,8 +83,14 @@
         });
         col.sort(function (a, b) { return (a.bary - b.bary) || (a.order - b.order); });
       }
-      var chunks = [];
-      for (var k = 0; k < col.length; k += MAX_ROWS) chunks.push(col.slice(k, k + MAX_ROWS));
+      // columns of at most maxRows boxes and maxH pixels (a view fitted to its pane gives both)
+      var chunks = [], cur = [], h = 0, maxRows = spec.maxRows || MAX_ROWS, maxH = spec.maxH || Infinity;
+      col.forEach(function (n) {
+        if (cur.length && (cur.length >= maxRows || h + n.h > maxH)) { chunks.push(cur); cur = []; h = 0; }
+        cur.push(n);
+        h += n.h + VGAP;
+      });
+      if (cur.length) chunks.push(cur);
       chunks.forEach(function (chunk) {
         var w = Math.max.apply(null, chunk.map(function (n) { return n.w; }));
         var top = 0;
@@ -95,7 +101,8 @@
           n.x = x + w / 2;
           top = n.y + n.h / 2 + VGAP;
         });
-        x += w + HGAP;
+        clamp(chunk, maxH);
+        x += w + (spec.hgap || HGAP);
       });
     });
     // centre each node of the first columns on its later neighbours where the boxes above allow
@@ -104,7 +111,7 @@
       var byX = new Map();
       col.forEach(function (n) { if (!byX.has(n.x)) byX.set(n.x, []); byX.get(n.x).push(n); });
       byX.forEach(function (list) {
-        if (list.length > MAX_ROWS) return;
+        if (list.length > (spec.maxRows || MAX_ROWS)) return;
         var top = -Infinity;
         list.forEach(function (n) {
           var ys = nbr.get(n.id).map(function (id) { return byId.get(id); })
@@ -113,8 +120,19 @@
           n.y = Math.max(top + n.h / 2, want);
           top = n.y + n.h / 2 + VGAP;
         });
+        clamp(list, spec.maxH || Infinity);
       });
     }
     return spec;
   };
+  /* a column (top to bottom, not overlapping) moved up where it passes maxH: still not overlapping */
+  function clamp(list, maxH) {
+    if (!isFinite(maxH)) return;
+    var bottom = Math.max(maxH, list.reduce(function (a, n) { return a + n.h + VGAP; }, -VGAP));
+    for (var k = list.length - 1; k >= 0; k--) {
+      var n = list[k];
+      if (n.y + n.h / 2 > bottom) n.y = bottom - n.h / 2;
+      bottom = n.y - n.h / 2 - VGAP;
+    }
+  }
 })(window.kgExplorer);
