@@ -66,8 +66,10 @@ class Page:
             self.dialogs.append(d.message)
             d.dismiss()
         self.page.on("dialog", on_dialog)
+        t0 = time.perf_counter()
         self.page.goto(url or path.resolve().as_uri() + hash)
         self.wait("window.kgExplorer && window.kgExplorer.ready === true")
+        self.ready_seconds = time.perf_counter() - t0
         if engine:
             self.wait("window.kgExplorer.engineReady === true || !!window.kgExplorer.engineError")
             assert self.js("window.kgExplorer.engineError || null") is None
@@ -94,6 +96,22 @@ class Page:
     def shot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"))
+
+    def label_boxes(self, name: str = "") -> list[dict]:
+        """The graph's drawn label boxes (read from vis-network), asserting that no two overlap."""
+        boxes = self.js("kgExplorer.graph.labelBoxes()")
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                assert dx <= 0.5 or dy <= 0.5, (name, a, b)
+        return boxes
+
+    def readable(self) -> list[dict]:
+        """The graph opened at a zoom where 14 px labels are ≥ 12 px, and no two drawn label boxes overlap."""
+        scale = self.js("kgExplorer.graph.network.getScale()")
+        assert scale * 14 >= 12, scale
+        return self.label_boxes()
 
     def close(self):
         self.context.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -22,22 +21,15 @@ from kg import api
 from kg.explore import explorer
 from kg.explore.explorer import page as explorer_page
 from kg.explore.queries import NAMED
+from tests.explore.browser import LOCAL, Page, launch
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 KGR = "https://w3id.org/kg-rectify/id/"
 KGO = "https://w3id.org/kg-rectify/ontology#"
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_JS = "javascript:alert(1)"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
@@ -187,98 +179,7 @@ def test_named_queries_are_in_the_page(seed):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        if _in_ci():
-            pytest.fail(f"CI is set but {CHROMIUM} is missing: .ci/install-browser.sh must install chromium")
-        pytest.skip(f"{CHROMIUM} not installed (run .ci/install-browser.sh); browser tests need it")
-    sync_api = pytest.importorskip("playwright.sync_api") if not _in_ci() else __import__(
-        "playwright.sync_api", fromlist=["sync_playwright"])
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-LOCAL = ("file:", "data:", "blob:")
-
-
-class Page:
-    """The explorer opened from file:// with every request routed (only file:, data: and blob: pass) and
-    its console errors, requests and dialogs recorded."""
-
-    def __init__(self, browser, path: Path, hash: str = "", size=(1600, 1000), engine: bool = True):
-        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]}, accept_downloads=True)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-        def route(r):
-            self.requests.append(r.request.url)
-            if r.request.url.startswith(LOCAL):
-                r.continue_()
-            else:
-                r.abort()
-        self.context.route("**/*", route)
-
-        def on_dialog(d):
-            self.dialogs.append(d.message)
-            d.dismiss()
-        self.page.on("dialog", on_dialog)
-        t0 = time.perf_counter()
-        self.page.goto(path.resolve().as_uri() + hash)
-        self.wait("window.kgExplorer && window.kgExplorer.ready === true")
-        self.ready_seconds = time.perf_counter() - t0
-        if engine:
-            self.wait("window.kgExplorer.engineReady === true || !!window.kgExplorer.engineError")
-            assert self.js("window.kgExplorer.engineError || null") is None
-
-    def wait(self, expr: str, timeout: float = 30.0):
-        # polled from here: the page's CSP (rightly) refuses the eval that wait_for_function would need
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.page.evaluate(f"!!({expr})"):
-                return
-            time.sleep(0.03)
-        raise AssertionError(f"timed out waiting for {expr}")
-
-    def js(self, expr: str, arg=None):
-        return self.page.evaluate(expr, arg)
-
-    def check_clean(self):
-        assert self.errors == [], self.errors
-        assert [u for u in self.requests if not u.startswith(LOCAL)] == []
-        assert self.dialogs == []
-        assert self.js("window.kgExplorer.error") is None
-
-    def shot(self, name: str):
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"))
-
-    def readable(self):
-        """The graph opened at a zoom where 14 px labels are ≥ 12 px, and no two drawn label boxes overlap."""
-        scale = self.js("kgExplorer.graph.network.getScale()")
-        assert scale * 14 >= 12, scale
-        boxes = self.js("kgExplorer.graph.labelBoxes()")
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                overlap = min(a["right"], b["right"]) - max(a["left"], b["left"]), \
-                    min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                assert overlap[0] <= 0.5 or overlap[1] <= 0.5, (a, b)
-        return boxes
-
-    def close(self):
-        self.context.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
+    yield from launch()
 
 
 def _norm(rows: list[dict]) -> list[str]:
