@@ -38,6 +38,7 @@ from kg.rdf import export as _export
 from kg.rdf.ntriples import parse_ntriples
 from kg.rdf.report import process as _process_report
 from kg.rdf.validate import validate as _validate
+from kg.rdf.vocab import SUMMARY_GRAPH
 from kg.store import guard as _guard
 from kg.store.base import GraphStore, open_graph, open_store
 from kg.store.build import CorpusResult, build_corpus
@@ -196,9 +197,11 @@ def render_trace(rs: ResultSet, what: str) -> str:
 
 
 def validate(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None) -> tuple[bool, str]:
-    """SHACL validation of a build: (conforms, report text)."""
+    """SHACL validation of a build, its report graphs and its summaries graph (checked with the reports its
+    ``kgo:namedIn`` point to): (conforms, report text)."""
     with open_graph(graph, endpoint) as store:
-        return _validate(store.graph())
+        summaries = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}")
+        return _validate(store.graph(), parse_ntriples(summaries.triples or b""))
 
 
 def stats(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None, top: int = 10, *,

@@ -154,26 +154,28 @@ NATIVE: dict[URIRef, Callable[[Graph], Iterator[Hit]]] = {
 
 # -- validation -----------------------------------------------------------------------
 
-def validate(data: Graph, *, fast: bool = True) -> tuple[bool, str]:
-    """Check ``data`` against the shapes; return ``(conforms, report)``.
+def validate(data: Graph, *more: Graph, fast: bool = True) -> tuple[bool, str]:
+    """Check ``data`` (with the graphs in ``more``, as one graph: a build's summaries graph is checked
+    with the report graphs its ``kgo:namedIn`` point to) against the shapes; return ``(conforms, report)``.
 
-    ``data`` is not modified. ``report`` is readable text: a summary line, then
+    The graphs are not modified. ``report`` is readable text: a summary line, then
     one line per violation (focus node, path, offending value, message in
     English / Chinese), sorted.
     """
-    results = check(data, fast=fast)
+    results = check(data, *more, fast=fast)
+    n = sum(len(g) for g in (data, *more))
     if not results:
-        return True, f"Conforms: {len(data)} triples checked, no violations."
+        return True, f"Conforms: {n} triples checked, no violations."
     lines = [f"{r.focus} {r.path} {r.value}: {r.message}" if r.focus != _GRAPH else f"(graph): {r.message}"
              for r in results]
-    return False, "\n".join([f"Does not conform: {len(lines)} violation(s) in {len(data)} triples.", *lines])
+    return False, "\n".join([f"Does not conform: {len(lines)} violation(s) in {n} triples.", *lines])
 
 
-def check(data: Graph, *, fast: bool = True) -> list[Result]:
-    """All violations found in ``data``, sorted (empty when it conforms)."""
+def check(data: Graph, *more: Graph, fast: bool = True) -> list[Result]:
+    """All violations found in ``data`` and ``more`` (as one graph), sorted (empty when it conforms)."""
     import pyshacl   # imported here: slow to import, only needed for validation
 
-    work = _prepare(data)
+    work = _prepare(data, *more)
     _conforms, res, _text = pyshacl.validate(
         work, shacl_graph=_core_shapes() if fast else shapes_graph(), ont_graph=None,
         inference="none", abort_on_first=False, allow_warnings=False, meta_shacl=False,
@@ -204,16 +206,17 @@ def check(data: Graph, *, fast: bool = True) -> list[Result]:
     return sorted(out)
 
 
-def _prepare(data: Graph) -> Graph:
-    """A copy of ``data`` plus the class hierarchy, with ``"x"^^xsd:string`` written as
+def _prepare(*graphs: Graph) -> Graph:
+    """The union of ``graphs`` plus the class hierarchy, with ``"x"^^xsd:string`` written as
     the plain literal ``"x"``: the same RDF 1.1 term, but rdflib tells them apart, so
     graphs read back through Oxigraph would otherwise fail ``sh:in``/``sh:hasValue``."""
     g = Graph()
     add = g.add
-    for s, p, o in data.triples((None, None, None)):
-        if isinstance(o, Literal) and o.datatype == XSD_STRING:
-            o = Literal(str(o))
-        add((s, p, o))
+    for data in graphs:
+        for s, p, o in data.triples((None, None, None)):
+            if isinstance(o, Literal) and o.datatype == XSD_STRING:
+                o = Literal(str(o))
+            add((s, p, o))
     for t in _class_hierarchy():
         add(t)
     return g

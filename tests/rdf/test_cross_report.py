@@ -10,11 +10,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg.api import query
+from kg.api import validate as api_validate
 from kg.explore.queries import NAMED, for_report, resolve_query
 from kg.extract.resolve import is_self_standing, shared_name
 from kg.rdf.graph import document_iri, document_key, org_iri
 from kg.rdf.validate import validate
-from kg.rdf.vocab import KGO, KGR, SUMMARY_GRAPH, report_iri
+from kg.rdf.vocab import KGO, KGR, PREFIXES, SUMMARY_GRAPH, report_iri
 from kg.store.build import build_corpus
 from kg.store.oxigraph import Store
 from kg.store.summaries import CACHE, summarize_store
@@ -207,3 +208,73 @@ def test_real_reports_share_documents_and_units(tmp_path):
     assert docs.get("中国共产党巡视工作条例") == 2 and docs.get("习近平谈治国理政") == 3
     units = {r["name"]: int(r["reports"]) for r in rows("shared_units", out)}
     assert units.get("党中央") == 2 and "办公室" not in units and "办公厅" not in units
+
+
+# -- kg validate reads the summaries too
+
+RANK = str(KGO.rank)
+
+
+def _plant(nt: bytes) -> tuple[bytes, dict[str, str]]:
+    """The summaries with a bad kgo:rank on one shared document (0), the shared unit (a second rank) and one
+    tally (a string); the nodes planted on, by kind."""
+    lines = nt.decode("utf-8").splitlines()
+    ranked = {}
+    for ln in lines:
+        s, p, _ = ln.split(" ", 2)
+        if p == f"<{RANK}>":
+            kind = "unit" if "/org/" in s else "tally" if "/summary/" in s else "document"
+            ranked.setdefault(kind, s)
+    assert set(ranked) == {"document", "unit", "tally"}, ranked   # the pair has one of each, ranked
+    out = []
+    for ln in lines:
+        s, p, _ = ln.split(" ", 2)
+        if p == f"<{RANK}>" and s == ranked["document"]:
+            ln = f'{s} {p} "0"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+        elif p == f"<{RANK}>" and s == ranked["tally"]:
+            ln = f'{s} {p} "1" .'
+        elif p == f"<{RANK}>" and s == ranked["unit"]:
+            out.append(f'{s} {p} "99"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+        out.append(ln)
+    return ("\n".join(out) + "\n").encode("utf-8"), {k: v.strip("<>") for k, v in ranked.items()}
+
+
+def test_kg_validate_checks_the_summaries_graph(pair):
+    """`kg validate` checks a build's summaries graph with its report graphs: every triple of both counted."""
+    ok, text = api_validate(pair)
+    with Store.open(pair / "store", read_only=True) as st:
+        n_reports, n_summaries = len(st.graph()), len(st.graph_nt(SUMMARY_GRAPH).splitlines())
+    assert ok, text
+    assert n_summaries and text == f"Conforms: {n_reports + n_summaries} triples checked, no violations."
+
+
+@pytest.mark.parametrize("form", ["store", "turtle"])
+def test_kg_validate_reports_a_bad_rank_in_the_summaries(pair, tmp_path, form):
+    """A rank of 0, a second rank and a string rank planted in the summaries graph (not in a report graph),
+    in a store or in graph.ttl + summaries.ttl: each reported once, by node, with the shapes' message."""
+    with Store.open(pair / "store", read_only=True) as st:
+        planted, nodes = _plant(st.graph_nt(SUMMARY_GRAPH))
+        reports = [(iri, st.graph_nt(iri)) for iri in sorted(st.reports())]
+    bad = tmp_path / "out"
+    if form == "store":
+        with Store.open(bad / "store") as st:     # a plain store, as before generations: readers open it
+            st.replace_reports([*reports, (SUMMARY_GRAPH, planted)])
+            st.flush()
+    else:
+        bad.mkdir()
+        shutil.copy(pair / "graph.ttl", bad / "graph.ttl")
+        g = Graph().parse(data=planted.decode("utf-8"), format="nt")
+        for p, ns in PREFIXES.items():     # as the build writes summaries.ttl
+            g.bind(p, ns)
+        g.serialize(bad / "summaries.ttl", format="turtle")
+    ok, text = api_validate(bad)
+    assert not ok
+    lines = text.splitlines()
+    assert lines[0].startswith("Does not conform: 3 violation(s)"), text
+    short = {k: v.replace(str(KGR), "kgr:") for k, v in nodes.items()}
+    shared = "A shared document or unit has at most one kgo:rank (xsd:integer ≥ 1) / 共引文件、共提单位至多有一个从1开始的整数排序"
+    assert [ln for ln in lines if ln.startswith(short["document"] + " ")] == [
+        f'{short["document"]} kgo:rank "0"^^xsd:integer: {shared}']
+    assert [ln.endswith(f": {shared}") for ln in lines if ln.startswith(short["unit"] + " kgo:rank ")] == [True]
+    assert [ln for ln in lines if ln.startswith(short["tally"] + " ")] == [
+        f'{short["tally"]} kgo:rank "1": A tally has at most one kgo:rank (xsd:integer ≥ 1) / 统计至多有一个从1开始的整数排序']
