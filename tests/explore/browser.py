@@ -66,10 +66,8 @@ class Page:
             self.dialogs.append(d.message)
             d.dismiss()
         self.page.on("dialog", on_dialog)
-        t0 = time.perf_counter()
         self.page.goto(url or path.resolve().as_uri() + hash)
         self.wait("window.kgExplorer && window.kgExplorer.ready === true")
-        self.ready_seconds = time.perf_counter() - t0
         if engine:
             self.wait("window.kgExplorer.engineReady === true || !!window.kgExplorer.engineError")
             assert self.js("window.kgExplorer.engineError || null") is None
