@@ -40,9 +40,8 @@ def seed(tmp_path_factory):
     d = tmp_path_factory.mktemp("explorer-seed")
     res = api.build([ROOT / "data" / "reports"], d / "build", jobs=1)
     assert res.reports and not res.failed
-    t0 = time.perf_counter()
     page = api.write_explorer(d / "build", d / "views")
-    return {"build": d / "build", "page": page, "seconds": time.perf_counter() - t0}
+    return {"build": d / "build", "page": page}
 
 
 def _nquads(triples: list[tuple[str, str, str]], graph: str) -> bytes:
@@ -115,11 +114,11 @@ def evil(tmp_path_factory):
 
 # ---------------------------------------------------------------------------------------------- Python part
 
-def test_seed_page_size_and_time(seed):
+def test_seed_page_size(seed):
+    """The seed page stays under the issue's 12 MB (its write and load times: benchmarks/bench_views.py)."""
     size = seed["page"].stat().st_size
     assert seed["page"].name == "explorer.html"
     assert size <= 12 * 1024 * 1024, size
-    assert seed["seconds"] < 10, seed["seconds"]
 
 
 def test_page_bytes_are_deterministic(seed, tmp_path):
