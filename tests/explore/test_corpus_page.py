@@ -103,6 +103,9 @@ def test_overview_from_a_file_names_kg_serve(browser, corpus):  # noqa: F811
         note = pg.js("document.getElementById('gv-note').textContent")
         assert f"kg serve --graph {corpus['build']}" in note
         assert pg.js("location.protocol") == "file:"
+        # the trace and source tabs say where the reports' rows and text are
+        notes = pg.js("Array.from(document.querySelectorAll('.corpus-note')).map(p => p.textContent)")
+        assert len(notes) == 2 and all(f"kg serve --graph {corpus['build']}" in n for n in notes)
         # a permalink to a node of one report says so too
         pg.check_clean()
     iri = "kgr:report/dev_1/aspect/1"

@@ -694,7 +694,16 @@
       KG.trace.setup();
       KG.source.setup();
       A.showDetails(null);
-      KG.$("source").appendChild(KG.el("p", "muted", "选择一个通报、一行或一个节点，这里显示原文 · pick a report, a row or a node to read its source"));
+      if (KG.scope.kind === "corpus") {
+        // the corpus page has no trace row and no report text: they are in each report's page (kg serve)
+        var how = KG.served ? "点击图中的通报打开 · click a report in the Graph tab to open its page" :
+          "运行 run `" + (KG.scope.serve || "kg serve") + "`, open http:\/\/127.0.0.1:8017/ and click a report";
+        var note = "这个构建太大，页面只含概览 · this build is too large for one page: the trace and the text of each report are in its own page — " + how;
+        KG.$("pane-trace").insertBefore(KG.el("p", "corpus-note", note), KG.$("pane-trace").firstChild);
+        KG.$("source").appendChild(KG.el("p", "corpus-note", note));
+      } else {
+        KG.$("source").appendChild(KG.el("p", "muted", "选择一个通报、一行或一个节点，这里显示原文 · pick a report, a row or a node to read its source"));
+      }
       if (M.reports.length === 1) A.setReport(0); else A.setReport(-1);
       if (KG.scope.kind === "report") {        // one report of a corpus page: the way back
         var back = KG.$("corpus-link");
