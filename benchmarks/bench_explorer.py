@@ -11,7 +11,15 @@ The reports are the first N of a synthetic corpus (``benchmarks/make_corpus.py``
 with the first page write after it: the build keeps what the page reads of each report graph it builds).
 Medians of K runs. Targets: write ≤ 10 s at 100 reports; corpus overview ≤ 2 s.
 
+With ``--build DIR`` (an existing build of more reports than :data:`kg.explore.explorer.MAX_REPORTS`, e.g.
+1,000; copied first, since writing the page and serving reports fill its caches): the **corpus page**, the
+time to write it (in a new process: cold; again in the same process: warm) and its size, then through
+``kg serve`` in headless Chromium the time until the corpus overview is drawn with labels, and the time to
+open one report's page from it (a click on the report: made by kg serve from the store the first time, from
+its memory the second).
+
     .venv/bin/python benchmarks/bench_explorer.py [--corpus DIR] [--reports N] [--runs K] [--work DIR]
+    .venv/bin/python benchmarks/bench_explorer.py --build /tmp/c1000 [--runs K]
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -83,7 +92,15 @@ def write_times(out: Path, views: Path, runs: int) -> dict[str, list[float]]:
     return res
 
 
-def browser_times(page: Path, runs: int) -> list[dict]:
+#: what the benchmark reads of the Graph tab's first view once drawn
+DRAWN = ("({ready: kgExplorer.timings.ready, graph: kgExplorer.timings.graph, kind: kgExplorer.gview.kind, "
+         "nodes: kgExplorer.graph.spec.nodes.length, hidden: kgExplorer.gview.hidden.length, "
+         "font: kgExplorer.FONT_SIZE * kgExplorer.graph.network.getScale()})")
+
+
+def in_chromium(url: str, runs: int, then=None) -> list[dict]:
+    """Open ``url`` ``runs`` times (a new context each) in headless Chromium at 1600×1000; once the Graph tab's
+    first view is drawn, what :data:`DRAWN` reads, with what ``then(page)`` adds."""
     from playwright.sync_api import sync_playwright
     out = []
     with sync_playwright() as p:
@@ -91,17 +108,79 @@ def browser_times(page: Path, runs: int) -> list[dict]:
         for _ in range(runs):
             ctx = b.new_context(viewport={"width": 1600, "height": 1000})
             pg = ctx.new_page()
-            pg.goto(page.resolve().as_uri() + "#view=graph")
-            end = time.monotonic() + 60
-            while time.monotonic() < end and not pg.evaluate("!!(window.kgExplorer && kgExplorer.timings.graph)"):
-                time.sleep(0.02)
-            out.append(pg.evaluate("({ready: kgExplorer.timings.ready, graph: kgExplorer.timings.graph, "
-                                   "kind: kgExplorer.gview.kind, nodes: kgExplorer.graph.spec.nodes.length, "
-                                   "hidden: kgExplorer.gview.hidden.length, "
-                                   "font: kgExplorer.FONT_SIZE * kgExplorer.graph.network.getScale()})"))
+            pg.goto(url)
+            _wait(pg, "window.kgExplorer && kgExplorer.timings.graph")
+            got = pg.evaluate(DRAWN)
+            if then is not None:
+                got.update(then(pg))
+            out.append(got)
             ctx.close()
         b.close()
     return out
+
+
+def browser_times(page: Path, runs: int) -> list[dict]:
+    return in_chromium(page.resolve().as_uri() + "#view=graph", runs)
+
+
+def corpus_page(src: Path, work: Path, runs: int) -> None:
+    """The corpus page of a copy of the build ``src``: write times, size, and in Chromium through kg serve."""
+    out, views = work / "build", work / "views"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(src, out, ignore=shutil.ignore_patterns("visualizations"))
+    page = views / "explorer.html"
+    cold, warm = [], []
+    code = ("import sys, time; sys.path.insert(0, %r); t = time.perf_counter(); from kg import api; "
+            "api.write_explorer(%r, %r); print(time.perf_counter() - t)") % (str(ROOT), str(out), str(views))
+    for _ in range(runs):
+        page.unlink(missing_ok=True)
+        cold.append(float(subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True,
+                                         text=True).stdout.split()[-1]))
+        page.unlink(missing_ok=True)
+        warm.append(timed(lambda: api.write_explorer(out, views)))
+    model = api.read_model(page)
+    assert model["scope"]["kind"] == "corpus", model["scope"]
+    n = len(model["reports"])
+    print(f"{n} reports: corpus page {page.stat().st_size / 2**20:.1f} MB ({len(model['nodes'])} nodes, "
+          f"{len(model['edges'])} edges); medians of {runs} runs")
+    print(f"  write_explorer cold (new process)   {statistics.median(cold):6.2f} s  ({', '.join(f'{t:.2f}' for t in cold)})")
+    print(f"  write_explorer warm                 {statistics.median(warm):6.2f} s  ({', '.join(f'{t:.2f}' for t in warm)})")
+    server = api.serve(out, port=0, views=views)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rid = model["reports"][len(model["reports"]) // 2]["id"]
+    try:
+        b = served_times(server.url, rid, runs)
+    finally:
+        server.shutdown()
+        server.server_close()
+    med = lambda k: statistics.median(x[k] for x in b)  # noqa: E731
+    print(f"  served: page ready                  {med('ready'):6.0f} ms")
+    print(f"  served: corpus overview drawn       {med('graph'):6.0f} ms ({b[0]['nodes']} nodes drawn, "
+          f"{b[0]['hidden']} listed, labels {b[0]['font']:.1f} px)")
+    print(f"  served: report {rid} page, first    {b[0]['report']:6.0f} ms (made by kg serve: click → page ready)")
+    print(f"  served: report page, again          {statistics.median(x['report'] for x in b[1:] or b):6.0f} ms (kept by kg serve)")
+
+
+def _wait(pg, expr: str, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if pg.evaluate(f"!!({expr})"):
+                return
+        except Exception:       # the page navigating
+            pass
+        time.sleep(0.02)
+    raise TimeoutError(expr)
+
+
+def served_times(base: str, rid: str, runs: int) -> list[dict]:
+    def open_report(pg) -> dict:
+        assert pg.evaluate("kgExplorer.gview.kind") == "corpus"
+        t0 = time.perf_counter()
+        pg.evaluate("(id) => kgExplorer.openReport(kgExplorer.model.reports.findIndex(r => r.id === id))", rid)
+        _wait(pg, "location.pathname.indexOf('/report/') === 0 && window.kgExplorer && kgExplorer.ready")
+        return {"report": (time.perf_counter() - t0) * 1000}
+    return in_chromium(base, runs, open_report)
 
 
 def main() -> None:
@@ -110,8 +189,13 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None, help="build here (default: a new temporary folder)")
+    ap.add_argument("--build", type=Path, default=None,
+                    help="an existing large build (copied into --work): benchmark its corpus page instead")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="kg-bench-explorer-"))
+    if a.build:
+        corpus_page(a.build, work, a.runs)
+        return
     out, t_build, t_first = build(a.corpus, a.reports, work)
     views = work / "views"
     times = write_times(out, views, a.runs)

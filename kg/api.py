@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -28,7 +27,7 @@ from kg.explore import serve as _serve
 from kg.explore import stats as _stats
 from kg.explore import trace as _trace
 from kg.explore.explorer import links as _links
-from kg.explore.explorer.links import Match, node_link, search_link
+from kg.explore.explorer.links import Match, node_link, search_link, served_link
 from kg.explore.explorer.page import read_model
 from kg.explore.queries import COUNTS, for_report, resolve_query
 from kg.extract.outline import render as render_outline
@@ -122,25 +121,25 @@ def counts(graph: str | Path = DEFAULT_OUT, endpoint: str | None = None) -> dict
 
 
 def write_explorer(graph: str | Path = DEFAULT_OUT, views_dir: str | Path = DEFAULT_VIEWS,
-                   endpoint: str | None = None, title: str | None = None) -> Path:
+                   endpoint: str | None = None, title: str | None = None, max_reports: int | None = None) -> Path:
     """Write the explorer (``explorer.html``: trace, SPARQL in the page, the source text) of a build into
-    ``views_dir``; its path. Left as it is, without reading the graph, when the build did not change."""
-    manifest = Path(graph) / "manifest.json"
+    ``views_dir``; its path. Left as it is, without reading the graph, when the build did not change. A build
+    of more than ``max_reports`` reports (default ``KG_EXPLORER_MAX_REPORTS``, else
+    :data:`kg.explore.explorer.MAX_REPORTS`) gets the corpus page: the overview of its reports, each report
+    opened through ``kg serve``."""
     fingerprint, keys, cache = "", {}, None
-    if not endpoint and manifest.is_file():
-        data = manifest.read_bytes()
-        fingerprint = hashlib.sha256(data + str(title).encode("utf-8")).hexdigest()[:24]
+    if not endpoint:
+        data, keys, cache = _explorer.build_keys(graph)
         # what each report graph depends on (as for the build's summaries): the page data of an unchanged
         # report is read from DIR/explorer-cache/ instead of its graph
-        try:
-            keys = {e["iri"]: _explorer.report_key(e)
-                    for e in json.loads(data).get("reports", {}).values() if isinstance(e, dict) and e.get("iri")}
-            cache = Path(graph) / _explorer.CACHE_DIR
-        except (ValueError, AttributeError):
-            keys = {}
+        if data:
+            fingerprint = hashlib.sha256(data + str(title).encode("utf-8")).hexdigest()[:24]
+    serve_cmd = f"kg serve --endpoint {endpoint}" if endpoint else f"kg serve --graph {graph}"
+    if Path(views_dir).resolve() != (Path(graph) / DEFAULT_VIEWS.name).resolve() and not endpoint:
+        serve_cmd += f" --views {views_dir}"
     with open_graph(graph, endpoint) as store:
         return _explorer.write_explorer(store, views_dir, title=title, fingerprint=fingerprint, cache_dir=cache,
-                                        report_keys=keys)
+                                        report_keys=keys, max_reports=max_reports, serve=serve_cmd)
 
 
 def remove_old_views(views_dir: str | Path = DEFAULT_VIEWS) -> list[Path]:
@@ -254,6 +253,9 @@ def export(fmt: str, out: str | os.PathLike | IO[bytes], graph: str | Path = DEF
 
 
 DEFAULT_SERVE_PORT = _serve.DEFAULT_PORT
+DEFAULT_SERVE_URL = f"http://{_serve.HOST}:{_serve.DEFAULT_PORT}/"
+EXPLORER_MAX_REPORTS = _explorer.MAX_REPORTS
+explorer_limit = _explorer.report_limit
 DEFAULT_SERVE_TIMEOUT = _serve.DEFAULT_TIMEOUT
 
 
@@ -279,4 +281,4 @@ def merged(results: list[ReportResult]):
 __all__ = ["KgInputError", "Extraction", "ReportResult", "CorpusResult", "GraphStore", "build", "counts",
            "describe_outline", "report_files", "export", "KgNotFoundError",
            "extract", "merged", "open_graph", "process", "query", "render_stats", "render_trace", "serve", "stats", "trace", "validate",
-           "view", "Match", "node_link", "search_link", "write_explorer", "remove_old_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "STATS_MAX_TRIPLES"]
+           "view", "Match", "node_link", "search_link", "served_link", "write_explorer", "remove_old_views", "DEFAULT_OUT", "DEFAULT_REPORT_MEMORY", "DEFAULT_REPORT_TIMEOUT", "OverBudgetError", "DEFAULT_SERVE_PORT", "DEFAULT_SERVE_TIMEOUT", "DEFAULT_SERVE_URL", "EXPLORER_MAX_REPORTS", "explorer_limit", "read_model", "DEFAULT_REPORTS", "DEFAULT_VIEWS", "STATS_MAX_TRIPLES"]

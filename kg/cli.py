@@ -82,12 +82,16 @@ def cmd_build(args) -> int:
                 print(api.describe_outline(path, timeout=args.timeout, max_memory=args.max_memory))
     print("  " + ", ".join(f"{k}: {n}" for k, n in api.counts(out, args.endpoint).items()))
     if not args.no_views and res.reports:
-        page = api.write_explorer(out, views, args.endpoint)
+        page = api.write_explorer(out, views, args.endpoint, max_reports=args.explorer_max_reports)
         gone = api.remove_old_views(views)
         if gone:
             print(f"views: removed {len(gone)} old pages the explorer replaces ({', '.join(p.name for p in gone[:3])}"
                   f"{', …' if len(gone) > 3 else ''})")
         print(f"explorer: {page}")
+        if api.read_model(page).get("scope", {}).get("kind") == "corpus":
+            print(f"  the build is too large for one page (more than {args.explorer_max_reports or api.explorer_limit()} "
+                  f"reports): the page is the corpus overview; to open a report and to query, run "
+                  f"`kg serve --graph {out}` and open {api.DEFAULT_SERVE_URL}")
         _open(page.resolve().as_uri(), args.no_open)
     return 2 if res.failed else 0
 
@@ -178,9 +182,18 @@ def cmd_view(args) -> int:
     views = _views_dir(args.views, graph_dir)
     _check_writable_dir(views, "--views")
     page, matches = api.view(args.name, args.graph, args.endpoint, views)
+    # the corpus page (a build too large for one page) holds no report graph: a node of one report opens in
+    # that report's page, served by kg serve
+    scope = api.read_model(page).get("scope") or {}
+    served = (lambda m: api.served_link(m.iri, m.report, args.depth, api.DEFAULT_SERVE_URL)
+              if scope.get("kind") == "corpus" and m.report else "")
+    if served(matches[0]):
+        print(f"this build's page is the corpus overview: open a report's entities through `{scope.get('serve') or 'kg serve'}`")
     if len(matches) == 1:
         link = matches[0].link(page, args.depth)
         print(link)
+        if served(matches[0]):
+            print(f"served: {served(matches[0])}")
         _open(link, args.no_open)
         return 0
     print(f"{len(matches)} entities match {args.name!r} (open one with its link; the page lists them all):")
@@ -188,6 +201,8 @@ def cmd_view(args) -> int:
     for i, m in enumerate(matches[:VIEW_LIST_MAX], 1):
         print(f"{i:>{width}}. {m.label} ({m.type}{', ' + m.report if m.report else ''})\n"
               f"{'':>{width}}  {m.link(page, args.depth)}")
+        if served(m):
+            print(f"{'':>{width}}  served: {served(m)}")
     if len(matches) > VIEW_LIST_MAX:
         print(f"… and {len(matches) - VIEW_LIST_MAX} more")
     link = api.search_link(page, args.name)
@@ -245,6 +260,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("reports", nargs="*", help="report files or directories (default data/reports)")
     b.add_argument("--out", help="output directory (default build/)")
     b.add_argument("--no-views", action="store_true", help="do not write the explorer page (explorer.html)")
+    b.add_argument("--explorer-max-reports", type=int, default=None, metavar="N",
+                   help="above N reports the explorer page is the corpus overview, each report opened through kg serve "
+                        "(default: $KG_EXPLORER_MAX_REPORTS, else %d)" % api.EXPLORER_MAX_REPORTS)
     b.add_argument("--no-open", action="store_true",
                    help="do not open the explorer in a browser (it is never opened in CI or without a display)")
     b.add_argument("--views", help="folder of the explorer page (default: DIR/visualizations/ with --out DIR, "

@@ -6,6 +6,9 @@
   ``application/sparql-query`` or of a form with ``query=…``). SELECT and ASK answer as W3C JSON
   (``application/sparql-results+json``, the default) or W3C CSV (``Accept: text/csv``, or ``format=csv``);
   CONSTRUCT and DESCRIBE as N-Triples. The project's prefixes need no declaration (as in ``kg query``);
+* ``/report/ID/explorer.html``: one report's explorer, made on demand (from the build's page-data cache when
+  there, else from that report's graph) and kept in memory: a build too large for one page has the corpus
+  overview as ``explorer.html`` and opens each report here;
 * ``/api/source``: what the endpoint queries (JSON: ``kind`` ``store`` | ``memory`` | ``endpoint``, a label
   to show, the time limit and the row cap), so that the page can say which source it is querying.
 
@@ -30,7 +33,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.errors import KgError, KgQueryError, KgStoreError
+from kg.errors import KgError, KgQueryError, KgStoreError, KgViewError
+from kg.explore import explorer as _explorer
 from kg.store.base import open_graph
 from kg.store.guard import DEFAULT_MAX_ROWS, check, limit, precheck, run
 from kg.store.memory import MemoryStore
@@ -45,7 +49,9 @@ DEFAULT_TIMEOUT = 30.0
 MAX_RUNNING = 4
 #: the largest request body (a query or a form) accepted
 MAX_BODY = 1 << 20
-EXPLORER = "explorer.html"
+EXPLORER = _explorer.FILENAME
+#: the report pages ``kg serve`` keeps in memory (the last ones asked for)
+REPORT_PAGES_KEPT = 16
 
 JSON_RESULTS = "application/sparql-results+json"
 CSV_RESULTS = "text/csv"
@@ -201,6 +207,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps(self.server.source.describe(self.server.timeout, self.server.max_rows),
                                   ensure_ascii=False).encode("utf-8")
                 self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
+            elif path.startswith("/report/") and path.endswith("/" + EXPLORER) and path.count("/") == 3:
+                self._report_page(path.split("/")[2])
             else:
                 self._static(path)
         except _Refused as e:
@@ -263,6 +271,27 @@ class Handler(BaseHTTPRequestHandler):
             body = res.json_bytes if res.json_bytes is not None else res.to_json().encode("utf-8")
             self._send(HTTPStatus.OK, body, f"{JSON_RESULTS}; charset=utf-8", extra)
 
+    # -- one report's page
+    def _report_page(self, report_id: str) -> None:
+        srv = self.server
+        with srv.pages_lock:
+            body = srv.pages.get(report_id)
+        if body is None:
+            source = srv.source
+            _data, keys, cache = _explorer.build_keys(source.graph) if source.graph and not source.endpoint else (b"", {}, None)
+            try:
+                with _open(source.graph, source.endpoint) as store:
+                    body = _explorer.render_report(store, report_id, cache_dir=cache, report_keys=keys).encode("utf-8")
+            except KgViewError as e:
+                raise _Refused(HTTPStatus.NOT_FOUND, str(e)) from None
+            except KgError as e:
+                raise _Refused(HTTPStatus.BAD_GATEWAY, str(e)) from None
+            with srv.pages_lock:
+                srv.pages[report_id] = body
+                while len(srv.pages) > REPORT_PAGES_KEPT:
+                    srv.pages.pop(next(iter(srv.pages)))
+        self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
+
     # -- the views folder
     def _static(self, path: str) -> None:
         root = self.server.views
@@ -304,6 +333,8 @@ class KgServer(ThreadingHTTPServer):
         self.max_rows = limit(max_rows)
         self.verbose = verbose
         self.slots = threading.BoundedSemaphore(MAX_RUNNING)
+        self.pages: dict[str, bytes] = {}          # report id → its page (REPORT_PAGES_KEPT kept)
+        self.pages_lock = threading.Lock()
 
     @property
     def url(self) -> str:

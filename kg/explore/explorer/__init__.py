@@ -39,14 +39,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections import Counter
 from pathlib import Path
 
 from kg.errors import KgError, KgViewError
-from kg.explore.explorer.model import (MODEL_VERSION, assemble, build_model, load_store, merge_raw, read_raw,
-                                      read_raw_graphs, terms)
+from kg.explore.explorer.model import (COUNT_KEYS, MODEL_VERSION, assemble, build_model, corpus_query, corpus_raw,
+                                      load_store, merge_raw, read_raw, read_raw_graphs, terms)
 from kg.explore.explorer.page import OXIGRAPH_NPM, full_fingerprint, page_fingerprint, render_page
 from kg.fileio import atomic_write
-from kg.rdf.vocab import ONTOLOGY_GRAPH, SUMMARY_GRAPH
+from kg.rdf.vocab import KGO, ONTOLOGY_GRAPH, SUMMARY_GRAPH
 
 #: the page's file name inside the views folder
 FILENAME = "explorer.html"
@@ -54,6 +56,18 @@ FILENAME = "explorer.html"
 #: still work, the Query tab queries through ``kg serve`` (opened from a file it points to it). About 40
 #: reports of the seed's size.
 EMBED_MAX_BYTES = 48 * 1024 * 1024
+#: a build of more reports than this gets the **corpus page** instead of the full page: every report (title,
+#: issuer, date, counts) and the documents and units several reports name, without the reports' text, facts
+#: and trace rows; a report opens in its own page served by ``kg serve`` (``/report/ID/explorer.html``).
+#: The full page grows by ~100 KB a report (10 MB at 100 reports) and is read whole into memory by the build
+#: and the browser: at 1,000 reports it would be ~100 MB, too large to open. ``KG_EXPLORER_MAX_REPORTS``
+#: (environment) or ``kg build --explorer-max-reports N`` changes it.
+MAX_REPORTS = 150
+#: the shared documents and units the corpus page holds (those named by the most reports); the rest are
+#: counted in its overview's title and found with ``kg query`` / the Query tab through ``kg serve``
+CORPUS_DOCS, CORPUS_UNITS = 400, 200
+#: where ``kg serve`` serves one report's explorer (``REPORT_PAGE.format(id=…)``), beside the corpus page
+REPORT_PAGE = "report/{id}/explorer.html"
 #: the page-data cache's folder in a build directory
 CACHE_DIR = "explorer-cache"
 #: report graphs missing in the page-data cache read into one in-memory store at a time
@@ -79,8 +93,8 @@ def graph_nquads(source) -> bytes:
             except KgError:            # a server without that graph
                 continue
         return b"".join(parts)
-    graph = getattr(source, "graph", None)
-    if callable(graph):
+    graph = getattr(source, "dataset", None) or getattr(source, "graph", None)
+    if callable(graph):         # graph.ttl in memory: its report graphs and the summaries (the dataset)
         source = graph()
     if hasattr(source, "serialize"):
         return source.serialize(format="nquads" if hasattr(source, "contexts") else "nt", encoding="utf-8")
@@ -135,13 +149,38 @@ def cache_report(cache_dir, iri: str, entry: dict, data: bytes) -> None:
         return
 
 
-def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[dict], int]:
+def report_limit() -> int:
+    """:data:`MAX_REPORTS`, or the environment's ``KG_EXPLORER_MAX_REPORTS`` when it is a number."""
+    try:
+        return int(os.environ.get("KG_EXPLORER_MAX_REPORTS", "")) or MAX_REPORTS
+    except ValueError:
+        return MAX_REPORTS
+
+
+def build_keys(graph_dir) -> tuple[bytes, dict[str, str], Path | None]:
+    """A build directory's manifest bytes (b"" without one), what each report graph depends on
+    (:func:`report_key`, by report IRI) and its page-data cache folder (None without a manifest)."""
+    manifest = Path(graph_dir) / "manifest.json"
+    try:
+        data = manifest.read_bytes()
+    except OSError:
+        return b"", {}, None
+    try:
+        keys = {e["iri"]: report_key(e)
+                for e in json.loads(data).get("reports", {}).values() if isinstance(e, dict) and e.get("iri")}
+    except (ValueError, AttributeError):
+        return data, {}, None
+    return data, keys, Path(graph_dir) / CACHE_DIR
+
+
+def _cached_parts(store, cache_dir: Path, keys: dict[str, str], only: list[str] | None = None,
+                  prune: bool = True) -> tuple[list[dict], int]:
     """The model parts of the store's report graphs: each read from ``cache_dir`` when its key (what the
     report graph depends on: ``keys[iri]``, else a hash of its N-Quads) is the one cached, else read from
     the report's graph and cached (the graphs missing in the cache are read in one pass). Returns the parts
     (in IRI order) and their N-Quads size."""
     parts, size, files, missing = {}, 0, set(), {}
-    for iri in sorted(store.reports()):
+    for iri in sorted(store.reports() if only is None else only):
         name = _part_path(cache_dir, iri).name
         files.add(name)
         key = keys.get(iri) or "sha256:" + hashlib.sha256(_graph_bytes(store, iri)).hexdigest()
@@ -164,13 +203,104 @@ def _cached_parts(store, cache_dir: Path, keys: dict[str, str]) -> tuple[list[di
             _write_part(cache_dir, iri, key, len(nq), raw)
             parts[iri] = raw
             size += len(nq)
-    for old in cache_dir.glob("*.json"):         # reports no longer in the build
+    for old in cache_dir.glob("*.json") if prune else ():         # reports no longer in the build
         if old.name not in files:
             try:
                 old.unlink(missing_ok=True)
             except OSError:
                 pass
     return [parts[i] for i in sorted(parts)], size
+
+
+def _rows(store, name: str) -> list[list]:
+    res = store.query(corpus_query(name))
+    return [[row.get(v) for v in res.vars] for row in res.values()]
+
+
+def _shared_summaries(store, max_docs: int, max_units: int) -> tuple[bytes, dict[str, int]]:
+    """The triples of the build's summaries graph about the ``max_docs`` documents and ``max_units`` units that
+    the most reports name (``kgo:namedIn``; two or more, ties by IRI): what the corpus page holds of it, picked
+    from the graph's N-Triples without loading the rest; and how many more there are (``documents``, ``units``)."""
+    dump = getattr(store, "graph_nt", None)
+    data = dump(str(SUMMARY_GRAPH)) if dump is not None else _graph_bytes(store, str(SUMMARY_GRAPH))
+    lines = data.splitlines()
+    named_in = b" <" + str(KGO.namedIn).encode("utf-8") + b"> "
+    is_a = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    kinds = {f"<{KGO.CorpusDocument}>".encode("utf-8"): "documents",
+             f"<{KGO.CorpusOrganization}>".encode("utf-8"): "units"}
+    count: Counter = Counter()
+    kind: dict[bytes, str] = {}
+    for ln in lines:
+        if named_in in ln:
+            count[ln.split(b" ", 1)[0]] += 1
+        elif is_a in ln:
+            k = kinds.get(ln[ln.index(is_a) + len(is_a):].rsplit(b" .", 1)[0].strip())
+            if k:
+                kind[ln.split(b" ", 1)[0]] = k
+    keep, left = set(), {}
+    for k, cap in (("documents", max_docs), ("units", max_units)):
+        ranked = sorted((s for s, n in count.items() if n >= 2 and kind.get(s) == k), key=lambda s: (-count[s], s))
+        keep.update(ranked[:cap])
+        left[k] = max(0, len(ranked) - cap)
+    return b"\n".join(ln for ln in lines if ln.split(b" ", 1)[0] in keep) + b"\n", left
+
+
+def corpus_model(store, title: str | None = None, serve: str = "") -> dict:
+    """The corpus page's model of the build ``store``: every report with its counts, the shared documents
+    and units (:data:`CORPUS_DOCS`, :data:`CORPUS_UNITS`), no text, fact or trace row (read with three
+    queries, not from each report graph); ``serve``: the command that serves the build (the page shows it
+    when opened from a file)."""
+    counts: dict[str, dict] = {}
+    for g, t, n in _rows(store, "counts"):
+        counts.setdefault(g, {k: 0 for k in COUNT_KEYS.values()})[COUNT_KEYS[t]] = int(n)
+    reports = sorted({tuple(r) for r in _rows(store, "reports")}, key=lambda r: tuple(x or "" for x in r))
+    shared, left = _shared_summaries(store, CORPUS_DOCS, CORPUS_UNITS)
+    raw = corpus_raw(reports, read_raw(_load(shared)))
+    onto = _load(_graph_bytes(store, str(ONTOLOGY_GRAPH)))
+    scope = {"kind": "corpus", "counts": counts, "left": left, "serve": serve, "reportPage": REPORT_PAGE}
+    return assemble(merge_raw([raw, read_raw(onto)]), terms(onto), title=title, table_rows=TABLE_ROWS, scope=scope)
+
+
+class _OneReport:
+    """A build store seen as its one report graph and the ontology (what one report's page holds)."""
+
+    def __init__(self, store, iri: str):
+        self.store, self.iri = store, iri
+
+    def reports(self) -> list[str]:
+        return [self.iri]
+
+    def iter_nquads(self, graphs):
+        return self.store.iter_nquads([g for g in graphs if g != str(SUMMARY_GRAPH)])
+
+
+def report_iri(store, report_id: str) -> str | None:
+    """The IRI of the report graph whose id (last segment) is ``report_id``; None when there is none."""
+    return next((i for i in sorted(store.reports()) if i.rstrip("/").rsplit("/", 1)[-1] == report_id), None)
+
+
+def render_report(store, report_id: str, *, cache_dir=None, report_keys: dict[str, str] | None = None,
+                  corpus: str = "../../" + FILENAME) -> str:
+    """One report's explorer (what ``kg serve`` answers at :data:`REPORT_PAGE`): the full page of that
+    report graph and the ontology (embedded), its data from ``cache_dir`` when cached there (nothing else
+    in the cache is changed), with a link back to the corpus page ``corpus``. :class:`KgViewError` when the
+    build has no such report."""
+    iri = report_iri(store, report_id)
+    if iri is None:
+        raise KgViewError(f"no report {report_id!r} in this build")
+    one = _OneReport(store, iri)
+    scope = {"kind": "report", "corpus": corpus}
+    if cache_dir is not None:
+        parts, _ = _cached_parts(store, Path(cache_dir), report_keys or {}, only=[iri], prune=False)
+        onto = _load(_graph_bytes(store, str(ONTOLOGY_GRAPH)))
+        model = assemble(merge_raw(parts + [read_raw(onto)]), terms(onto), table_rows=TABLE_ROWS, scope=scope)
+        nq = graph_nquads(one)
+    else:
+        nq = graph_nquads(one)
+        st = _load(nq)
+        model = assemble(read_raw(st), terms(st), table_rows=TABLE_ROWS, scope=scope)
+    model["embedded"] = True
+    return render_page(model, nq)
 
 
 def _model_and_graph(source, title: str | None, embed_max: int, cache_dir, keys) -> tuple[dict, bytes, int]:
@@ -190,12 +320,24 @@ def _model_and_graph(source, title: str | None, embed_max: int, cache_dir, keys)
 
 
 def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
-                    embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> str:
+                    embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None,
+                    max_reports: int | None = None, serve: str = "") -> str:
     """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
     ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL).
     With ``cache_dir`` (a store's ``source`` only), what each report graph gives the page is kept there,
     keyed by ``report_keys[report IRI]`` (what the report graph depends on) or else by a hash of its
-    N-Quads, so a build that changed one report reads one report graph."""
+    N-Quads, so a build that changed one report reads one report graph. A store of more than
+    ``max_reports`` reports (default :func:`report_limit`) gets the corpus page (:func:`corpus_model`; ``serve``:
+    the command serving the build, shown by the page opened from a file)."""
+    limit = max_reports or report_limit()
+    if hasattr(source, "reports") and hasattr(source, "query") and len(source.reports()) > limit:
+        model = corpus_model(source, title, serve)
+        model["embedded"] = False
+        model["embedNote"] = (f"这个构建有 {len(model['reports'])} 份通报（多于 {limit}），页面只含概览；请用 kg serve 查询和打开通报 · "
+                              f"this build has {len(model['reports'])} reports (more than {limit}): this page holds the "
+                              f"overview only; run `{serve or 'kg serve'}` and open http://127.0.0.1:8017/ to query "
+                              "and to open a report")
+        return render_page(model, b"", fingerprint=fingerprint)
     model, nq, size = _model_and_graph(source, title, embed_max, cache_dir, report_keys)
     embedded = bool(nq) or size == 0
     model["embedded"] = embedded
@@ -208,7 +350,8 @@ def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
 
 
 def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: str = "",
-                   embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None) -> Path:
+                   embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None,
+                   max_reports: int | None = None, serve: str = "") -> Path:
     """Write ``explorer.html`` for the graph ``source`` into ``out_dir``; the path written. The bytes
     depend only on the graph (and this version of kg): rewriting an unchanged build changes nothing.
     With ``fingerprint`` (what identifies the build, e.g. a hash of its manifest), a page written for the
@@ -218,11 +361,12 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILENAME
     if fingerprint:
-        fingerprint = f"{fingerprint}-m{MODEL_VERSION}"
+        limit = max_reports or report_limit()
+        fingerprint = f"{fingerprint}-m{MODEL_VERSION}-r{limit}"
     if fingerprint and page_fingerprint(path) == full_fingerprint(fingerprint):
         return path
     data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max, cache_dir=cache_dir,
-                           report_keys=report_keys).encode("utf-8")
+                           report_keys=report_keys, max_reports=max_reports, serve=serve).encode("utf-8")
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return path
@@ -231,5 +375,8 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
     return atomic_write(path, data)
 
 
-__all__ = ["write_explorer", "render_explorer", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
+
+
+__all__ = ["write_explorer", "render_explorer", "render_report", "report_iri", "corpus_model", "build_keys",
+           "report_limit", "MAX_REPORTS", "REPORT_PAGE", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
            "OXIGRAPH_NPM"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from kg.explore.explorer.legend import natural_key
+from kg.explore.explorer.legend import CLASS_TYPES, natural_key
 from kg.explore.explorer.model import LEVEL
 from kg.rdf.vocab import KGR, PREFIXES
 
@@ -99,6 +99,8 @@ def find_nodes(store, name: str, model: dict) -> list[Match]:
     for row in store.query(sparql).values():
         found.setdefault(row["s"], []).append(row["l"])
     hits = {}
+    if (model.get("scope") or {}).get("kind") == "corpus":
+        nodes = nodes + _report_nodes(store, found, nodes, reports)
     for i, (ciri, ntype, label, rep, *_rest) in enumerate(nodes):
         iri = str(KGR) + ciri[4:] if ciri.startswith("kgr:") else ciri
         labels = found.get(iri, [])
@@ -115,4 +117,37 @@ def find_nodes(store, name: str, model: dict) -> list[Match]:
     return [h[-1] for h in sorted(hits.values(), key=lambda h: h[:4])]
 
 
-__all__ = ["compact", "node_link", "search_link", "find_nodes", "Match", "LABEL_PREDICATES"]
+def _report_nodes(store, found: dict[str, list[str]], nodes: list, reports: list[dict]) -> list[list]:
+    """The corpus page holds no report graph: the nodes of ``found`` (IRI → labels) inside a report (its IRI
+    under the report's), typed with SPARQL, as the page's nodes ``[IRI, type, label, report]``; a link to one
+    opens that report's page (served by ``kg serve``)."""
+    have = {str(KGR) + n[0][4:] if n[0].startswith("kgr:") else n[0] for n in nodes}
+    prefixes = sorted(((r["iri"], k) for k, r in enumerate(reports)), key=lambda x: -len(x[0]))
+    owner = {}
+    for iri in found:
+        if iri not in have:
+            k = next((k for p, k in prefixes if iri.startswith(p + "/")), -1)
+            if k >= 0:
+                owner[iri] = k
+    if not owner:
+        return []
+    values = " ".join(f"<{i}>" for i in sorted(owner))
+    types: dict[str, set] = {}
+    for row in store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}").values():
+        types.setdefault(row["s"], set()).add(row["t"])
+    out = []
+    for iri, k in sorted(owner.items()):
+        key = next((key for cls, key in CLASS_TYPES if str(cls) in types.get(iri, ())), None)
+        if key:
+            out.append([iri, key, min(found[iri]), k])
+    return out
+
+
+def served_link(iri: str, report: str, depth: int = 2, base: str = "http://127.0.0.1:8017/",
+                page: str = "report/{id}/explorer.html") -> str:
+    """The permalink of ``iri``'s neighbourhood in the page of its report ``report`` served by ``kg serve``."""
+    return (base + page.format(id=quote(report, safe="")) + "#"
+            + _hash([("view", "graph"), ("node", compact(iri)), ("depth", str(max(0, int(depth))))]))
+
+
+__all__ = ["served_link", "compact", "node_link", "search_link", "find_nodes", "Match", "LABEL_PREDICATES"]

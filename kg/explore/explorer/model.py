@@ -156,8 +156,14 @@ def build_model(st: ox.Store, title: str | None = None, table_rows: int = 10000)
     return assemble(read_raw(st), terms(st), title=title, table_rows=table_rows)
 
 
-def assemble(raw: dict[str, list], term_list: list[str], title: str | None = None, table_rows: int = 10000) -> dict:
-    """The page model of the merged parts ``raw`` (see :func:`read_raw`) and the completion terms."""
+def assemble(raw: dict[str, list], term_list: list[str], title: str | None = None, table_rows: int = 10000,
+             scope: dict | None = None) -> dict:
+    """The page model of the merged parts ``raw`` (see :func:`read_raw`) and the completion terms.
+
+    ``scope`` says what the page holds when it is not the whole build: ``{"kind": "corpus", "counts": {report
+    IRI: {type: n}}, …}`` (the corpus page: the reports and the shared nodes of :func:`corpus_raw`, counts
+    per report, no text) or ``{"kind": "report", …}`` (one report's page served by ``kg serve``); kept in
+    the model as ``scope`` for the page script."""
     rows = raw.__getitem__
     reports = _reports(rows("reports"))
     rindex = {r["iri"]: i for i, r in enumerate(reports)}
@@ -321,7 +327,10 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
     trace.sort(key=lambda t: (t[4], nodes[t[2]][4] if t[2] >= 0 and nodes[t[2]][4] is not None else 10**6,
                               t[2], nodes[t[0]][2], t[0]))
 
+    counts = (scope or {}).get("counts") or {}
     for r in reports:
+        if r["iri"] in counts:
+            r["counts"] = counts[r["iri"]]
         r["lines"] = _line_numbers(r["text"], [(f[1], f[5]) for f in fact_list if f[0] == rindex[r["iri"]]])
 
     return {
@@ -342,7 +351,36 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
         "edges": sorted(list(e) for e in edges),
         "facts": [list(f) for f in fact_list],
         "trace": trace,
+        "scope": {k: v for k, v in (scope or {"kind": "build"}).items() if k != "counts"},
     }
+
+
+#: what the corpus page reads of every report graph (no text: titles, issuers, dates and counts)
+CORPUS_QUERIES = {
+    "reports": """SELECT ?r ?t ?id ?issuer ?fb WHERE { GRAPH ?g { ?r a kgo:Report .
+      OPTIONAL { ?r dcterms:title ?t } OPTIONAL { ?r dcterms:identifier ?id }
+      OPTIONAL { ?r dcterms:publisher/skos:prefLabel ?issuer } OPTIONAL { ?r kgo:feedbackDate ?fb } } }""",
+    "counts": """SELECT ?g ?t (COUNT(?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t }
+      VALUES ?t { kgo:Aspect kgo:ProblemCategory kgo:Measure kgo:Document } } GROUP BY ?g ?t""",
+}
+#: the counts' keys in the page (``reports[i].counts``)
+COUNT_KEYS = {str(KGO.Aspect): "aspects", str(KGO.ProblemCategory): "problems", str(KGO.Measure): "measures",
+              str(KGO.Document): "documents"}
+
+
+def corpus_query(name: str) -> str:
+    """One of :data:`CORPUS_QUERIES` with the project's prefixes."""
+    return _PFX + "\n" + CORPUS_QUERIES[name]
+
+
+def corpus_raw(report_rows, shared: dict[str, list]) -> dict[str, list]:
+    """The part of the corpus page: every report (``report_rows``: rows of ``CORPUS_QUERIES["reports"]`` as
+    ``[r, title, id, issuer, date]``) as a node, with the part ``shared`` (:func:`read_raw` of what the page
+    keeps of the build's summaries: the documents and units several reports name)."""
+    out = merge_raw([shared])
+    out["types"] += [[r, str(KGO.Report)] for r, *_ in report_rows]
+    out["reports"] += [[r, t, rid, None, issuer, fb] for r, t, rid, issuer, fb in report_rows]
+    return out
 
 
 def _compact(iri: str) -> str:
@@ -438,4 +476,4 @@ def terms(st: ox.Store) -> list[str]:
     return sorted(out)
 
 
-__all__ = ["build_model", "load_store", "read_raw", "read_raw_graphs", "merge_raw", "assemble", "terms", "MODEL_VERSION", "TYPES", "STRUCTURE"]
+__all__ = ["corpus_raw", "corpus_query", "CORPUS_QUERIES", "COUNT_KEYS", "build_model", "load_store", "read_raw", "read_raw_graphs", "merge_raw", "assemble", "terms", "MODEL_VERSION", "TYPES", "STRUCTURE"]

@@ -492,6 +492,15 @@
     f.kind = p.get("kind") || "";
     f.text = p.get("filter") || "";
     var nodeOf = function (key) { var iri = p.has(key) ? KG.expand(p.get(key)) : null; return iri && KG.byIri.has(iri) ? KG.byIri.get(iri) : -1; };
+    if (KG.scope.kind === "corpus" && p.has("node") && !KG.byIri.has(KG.expand(p.get("node")))) {
+      // a node of one report: its page (kg serve) opens at the same permalink
+      var rr = KG.reportOfIri(KG.expand(p.get("node")));
+      if (rr >= 0) {
+        A.setView("graph");
+        KG.openReport(rr, "#" + p.toString());
+        return true;
+      }
+    }
     if (p.get("view") === "graph") {
       // #view=graph[&gv=overview|aspect|node|corpus][&report=ID][&aspect=IRI][&node=IRI&depth=N][&expand=IRI …][&sel=IRI]
       var g = { report: p.has("report") && KG.reportIndex.has(p.get("report")) ? KG.reportIndex.get(p.get("report")) : -1,
@@ -685,9 +694,26 @@
       KG.trace.setup();
       KG.source.setup();
       A.showDetails(null);
-      KG.$("source").appendChild(KG.el("p", "muted", "选择一个通报、一行或一个节点，这里显示原文 · pick a report, a row or a node to read its source"));
+      if (KG.scope.kind === "corpus") {
+        // the corpus page has no trace row and no report text: they are in each report's page (kg serve)
+        var how = KG.served ? "点击图中的通报打开 · click a report in the Graph tab to open its page" :
+          "运行 run `" + (KG.scope.serve || "kg serve") + "`, open http:\/\/127.0.0.1:8017/ and click a report";
+        var note = "这个构建太大，页面只含概览 · this build is too large for one page: the trace and the text of each report are in its own page — " + how;
+        KG.$("pane-trace").insertBefore(KG.el("p", "corpus-note", note), KG.$("pane-trace").firstChild);
+        KG.$("source").appendChild(KG.el("p", "corpus-note", note));
+      } else {
+        KG.$("source").appendChild(KG.el("p", "muted", "选择一个通报、一行或一个节点，这里显示原文 · pick a report, a row or a node to read its source"));
+      }
       if (M.reports.length === 1) A.setReport(0); else A.setReport(-1);
-      if (!A.restore(location.hash)) {
+      if (KG.scope.kind === "report") {        // one report of a corpus page: the way back
+        var back = KG.$("corpus-link");
+        back.href = KG.scope.corpus;
+        back.hidden = false;
+      }
+      var restored = A.restore(location.hash);
+      if (!restored && KG.scope.kind === "corpus") {
+        A.setView("graph");                  // the corpus page opens on its overview (it has no trace rows)
+      } else if (!restored) {
         A.setView("trace");
         if (KG.trace.rows.length) KG.trace.select(0);
         else if (KG.reportNode.length && KG.reportNode[0] >= 0) A.selectNode(KG.reportNode[0], { from: "hash" });

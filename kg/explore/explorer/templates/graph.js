@@ -435,7 +435,8 @@
                 [8, 2, 1, 1], [5, 2, 1, 1], [3, 1, 1, 1], [3, 1, 1, 2]];
       var I = index(), L = LC[Math.min(level, LC.length - 1)];
       var R = M0().reports.length;
-      var s = spec("全部通报 All reports · " + R + " 份通报 · 共同文件 " + I.shared.length + " · 共同单位 " + I.units.length);
+      var left = KG.scope.left || { documents: 0, units: 0 };
+      var s = spec("全部通报 All reports · " + R + " 份通报 · 共同文件 " + (I.shared.length + left.documents) + " · 共同单位 " + (I.units.length + left.units));
       var docs = I.shared.slice(0, L[1]), units = I.units.slice(0, L[2]);
       // the reports: the expanded ones, then those citing the most of the drawn shared nodes
       var score = M0().reports.map(function () { return 0; });
@@ -482,7 +483,8 @@
   function reportLabel(r) {
     var rep = M0().reports[r], I = index();
     var name = rep.issuer || KG.short((rep.title || rep.id).replace(/关于.*$/, ""), 14) || rep.id;
-    return name + " · " + I.aspects[r].length + " 方面 · " + I.docsOf[r].size + " 文件";
+    var c = rep.counts;        // the corpus page: the counts read at build time (no report graph in the page)
+    return name + " · " + (c ? c.aspects : I.aspects[r].length) + " 方面 · " + (c ? c.documents : I.docsOf[r].size) + " 文件";
   }
   V.reportLabel = reportLabel;
 
@@ -509,6 +511,20 @@
     return Math.min(cw / (box.w + 60), ch / (box.h + 60)) >= MIN_SCALE;
   };
 
+  /* does the view ``s``, laid out with its boxes sized from the labels (not yet drawn), fit the pane at
+     ``slack`` × the readable zoom? */
+  function fitsLaidOut(s, slack) {
+    if (!s.nodes.length) return true;
+    KG.layout(s);
+    var x0 = INF, y0 = INF, x1 = -INF, y1 = -INF;
+    s.nodes.forEach(function (n) {
+      x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
+      y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
+    });
+    var el = KG.$("graph"), cw = el.clientWidth || 800, ch = el.clientHeight || 500;
+    return Math.min(cw / (x1 - x0 + 60), ch / (y1 - y0 + 60)) >= MIN_SCALE * slack;
+  }
+
   /* draw the view: the first level of detail that fits */
   V.render = function (opts) {
     opts = opts || {};
@@ -524,6 +540,9 @@
     for (var level = 0; level < 11; level++) {
       s = build[kind](level);
       paneRows(s);
+      // far too large to fit even before drawing (the boxes as laid out from the labels): the next level,
+      // without handing the view to vis-network (a corpus page's 1,000 reports cost it a second a level)
+      if (level < 10 && !fitsLaidOut(s, 0.75)) continue;
       G.show(s, { focus: s.focus || (s.nodes[0] && s.nodes[0].id) });
       V.level = level;
       if (G.fits()) break;
@@ -562,6 +581,12 @@
     var n = G.byId && G.byId.get(id);
     if (!n || n.model === null || n.model === undefined) return;
     var i = n.model, t = KG.nodes[i].type;
+    if (KG.scope.kind === "corpus" && t === "report") {
+      // the corpus page holds no report graph: the report opens in its own page (kg serve)
+      G.select(id);
+      KG.openReport(KG.nodes[i].report);
+      return;
+    }
     if ((V.kind === "overview" || V.kind === "aspect") && t === "problem" || V.kind === "corpus" && t === "report") {
       if (V.expanded.has(i)) V.expanded.delete(i); else V.expanded.add(i);
       V.render({ select: i });

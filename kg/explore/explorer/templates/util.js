@@ -95,6 +95,32 @@
     return t.zh + " " + num + "· " + n.label;
   };
   KG.status = function (msg) { KG.$("status").textContent = msg || ""; };
+  /* the page's scope: "build" (the whole build), "corpus" (the overview of a build too large for one page: the
+     reports open through kg serve) or "report" (one report's page, served by kg serve) */
+  KG.scope = M.scope || { kind: "build" };
+  KG.served = /^https?:$/.test(location.protocol);
+  /* the report (index) whose graph holds the IRI, or -1 */
+  KG.reportOfIri = function (iri) {
+    for (var r = 0; r < M.reports.length; r++) {
+      var ri = M.reports[r].iri;
+      if (iri === ri || iri.indexOf(ri + "/") === 0) return r;
+    }
+    return -1;
+  };
+  /* the corpus page: open report r's own page (served by kg serve, with the permalink hash), or say how
+     (opened from a file, no report page can be made) */
+  KG.openReport = function (r, hash) {
+    var rep = M.reports[r], note = KG.$("gv-note");
+    if (KG.served) {
+      location.href = KG.scope.reportPage.replace("{id}", encodeURIComponent(rep.id)) + (hash || "");
+      return true;
+    }
+    note.hidden = false;
+    note.textContent = "通报 " + rep.id + " 需由 kg serve 打开 · to open report " + rep.id + ", run `" +
+      (KG.scope.serve || "kg serve") + "` and open http:\/\/127.0.0.1:8017/ (this page lists the reports only)";
+    KG.status(note.textContent);
+    return false;
+  };
 
   KG.download = function (name, mime, data) {
     var blob = data instanceof Blob ? data : new Blob([data], { type: mime });
