@@ -230,7 +230,7 @@ def view(name: str, graph: str | Path = DEFAULT_OUT, endpoint: str | None = None
     is used as it is (``kg build --endpoint`` rewrites it)."""
     page = Path(views_dir) / _explorer.FILENAME
     if not endpoint or not page.is_file():
-        page = write_explorer(graph, views_dir, endpoint)
+        page = write_explorer(graph, views_dir, endpoint, max_reports=_explorer.written_limit(page))
     model = read_model(page)
     with open_graph(graph, endpoint) as store:
         matches = _links.find_nodes(store, name, model)

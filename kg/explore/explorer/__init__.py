@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -155,6 +156,13 @@ def report_limit() -> int:
         return int(os.environ.get("KG_EXPLORER_MAX_REPORTS", "")) or MAX_REPORTS
     except ValueError:
         return MAX_REPORTS
+
+
+def written_limit(path) -> int | None:
+    """The report limit the explorer page at ``path`` was written with (kept in its fingerprint), or None:
+    ``kg view`` rewrites an out-of-date page with the limit its build chose (``--explorer-max-reports``)."""
+    m = re.search(r"-r(\d+)\.", page_fingerprint(path) or "")
+    return int(m.group(1)) if m else None
 
 
 def build_keys(graph_dir) -> tuple[bytes, dict[str, str], Path | None]:
@@ -377,6 +385,6 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
 
 
 
-__all__ = ["write_explorer", "render_explorer", "render_report", "report_iri", "corpus_model", "build_keys",
+__all__ = ["write_explorer", "written_limit", "render_explorer", "render_report", "report_iri", "corpus_model", "build_keys",
            "report_limit", "MAX_REPORTS", "REPORT_PAGE", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
            "OXIGRAPH_NPM"]
