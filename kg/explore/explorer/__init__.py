@@ -6,7 +6,9 @@
 - **Query**: SPARQL runs in the page (Oxigraph's WebAssembly build over the build's graph, embedded) with
   the prefixes of ``kg query``, the named queries one click away, a row cap; updates and SERVICE are
   refused. Served by ``kg serve`` (and always when the graph is too large to embed), the queries go to its
-  ``/sparql`` on the same origin instead; the page says which source answers. Results as a sortable table
+  ``/sparql`` on the same origin instead; the page says which source answers. A page whose graph is not
+  embedded (the corpus page, a graph above :data:`EMBED_MAX_BYTES`) holds no engine (no wasm, no
+  ``'wasm-unsafe-eval'`` in its CSP). Results as a sortable table
   (CSV/JSON download in the W3C formats) and as a graph.
 - **Source**: the report text with line numbers and every extracted fact highlighted by type; a
   highlight selects its node, a node shows its highlights.
@@ -64,9 +66,12 @@ EMBED_MAX_BYTES = 48 * 1024 * 1024
 #: and the browser: at 1,000 reports it would be ~100 MB, too large to open. ``KG_EXPLORER_MAX_REPORTS``
 #: (environment) or ``kg build --explorer-max-reports N`` changes it.
 MAX_REPORTS = 150
-#: the shared documents and units the corpus page holds (those named by the most reports); the rest are
-#: counted in its overview's title and found with ``kg query`` / the Query tab through ``kg serve``
+#: the shared documents and units the corpus page holds (the first of ``kg query shared_documents`` /
+#: ``shared_units``: named by the most reports); the rest are counted in its overview's title and, served by
+#: ``kg serve``, loaded on demand (:data:`CORPUS_PAGE` at a time, "more…" under the Graph tab's not-drawn list)
 CORPUS_DOCS, CORPUS_UNITS = 400, 200
+#: the shared documents or units the corpus page served by ``kg serve`` loads at a time ("more…", on demand)
+CORPUS_PAGE = 50
 #: where ``kg serve`` serves one report's explorer (``REPORT_PAGE.format(id=…)``), beside the corpus page
 REPORT_PAGE = "report/{id}/explorer.html"
 #: the page-data cache's folder in a build directory
@@ -226,46 +231,57 @@ def _rows(store, name: str) -> list[list]:
 
 
 def _shared_summaries(store, max_docs: int, max_units: int) -> tuple[bytes, dict[str, int]]:
-    """The triples of the build's summaries graph about the ``max_docs`` documents and ``max_units`` units that
-    the most reports name (``kgo:namedIn``; two or more, ties by IRI): what the corpus page holds of it, picked
-    from the graph's N-Triples without loading the rest; and how many more there are (``documents``, ``units``)."""
+    """The triples of the build's summaries graph about the first ``max_docs`` shared documents and
+    ``max_units`` shared units (named by two or more reports, ``kgo:namedIn``) in the order of ``kg query
+    shared_documents`` / ``shared_units`` (``kgo:rank``; summaries without it: most reports, then IRI): what the
+    corpus page holds of it, picked from the graph's N-Triples without loading the rest; and how many more
+    there are (``documents``, ``units``): the page served by ``kg serve`` loads them from there on demand."""
     dump = getattr(store, "graph_nt", None)
     data = dump(str(SUMMARY_GRAPH)) if dump is not None else _graph_bytes(store, str(SUMMARY_GRAPH))
     lines = data.splitlines()
     named_in = b" <" + str(KGO.namedIn).encode("utf-8") + b"> "
+    ranked_at = b" <" + str(KGO.rank).encode("utf-8") + b"> \""
     is_a = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
     kinds = {f"<{KGO.CorpusDocument}>".encode("utf-8"): "documents",
              f"<{KGO.CorpusOrganization}>".encode("utf-8"): "units"}
     count: Counter = Counter()
     kind: dict[bytes, str] = {}
+    rank: dict[bytes, int] = {}
     for ln in lines:
         if named_in in ln:
             count[ln.split(b" ", 1)[0]] += 1
+        elif ranked_at in ln:
+            rank[ln.split(b" ", 1)[0]] = int(ln.split(ranked_at, 1)[1].split(b'"', 1)[0])
         elif is_a in ln:
             k = kinds.get(ln[ln.index(is_a) + len(is_a):].rsplit(b" .", 1)[0].strip())
             if k:
                 kind[ln.split(b" ", 1)[0]] = k
     keep, left = set(), {}
     for k, cap in (("documents", max_docs), ("units", max_units)):
-        ranked = sorted((s for s, n in count.items() if n >= 2 and kind.get(s) == k), key=lambda s: (-count[s], s))
+        ranked = sorted((s for s, n in count.items() if n >= 2 and kind.get(s) == k),
+                        key=lambda s: (rank.get(s, 1 << 62), -count[s], s))
         keep.update(ranked[:cap])
         left[k] = max(0, len(ranked) - cap)
     return b"\n".join(ln for ln in lines if ln.split(b" ", 1)[0] in keep) + b"\n", left
 
 
-def corpus_model(store, title: str | None = None, serve: str = "") -> dict:
-    """The corpus page's model of the build ``store``: every report with its counts, the shared documents
-    and units (:data:`CORPUS_DOCS`, :data:`CORPUS_UNITS`), no text, fact or trace row (read with three
-    queries, not from each report graph); ``serve``: the command that serves the build (the page shows it
-    when opened from a file)."""
+def corpus_model(store, title: str | None = None, serve: str = "", shared: tuple[int, int] | None = None) -> dict:
+    """The corpus page's model of the build ``store``: every report with its counts, the first shared documents
+    and units (``shared``: how many of each, default :data:`CORPUS_DOCS`, :data:`CORPUS_UNITS`), no text, fact
+    or trace row (read with three queries, not from each report graph); ``serve``: the command that serves the
+    build (the page shows it when opened from a file). The scope says how many shared documents and units the
+    page holds (``held``) and how many more there are (``left``): served, the page loads them on demand
+    (``/sparql``: the next rows of ``shared_documents`` / ``shared_units``, :data:`CORPUS_PAGE` at a time)."""
+    max_docs, max_units = shared or (CORPUS_DOCS, CORPUS_UNITS)
     counts: dict[str, dict] = {}
     for g, t, n in _rows(store, "counts"):
         counts.setdefault(g, {k: 0 for k in COUNT_KEYS.values()})[COUNT_KEYS[t]] = int(n)
     reports = sorted({tuple(r) for r in _rows(store, "reports")}, key=lambda r: tuple(x or "" for x in r))
-    shared, left = _shared_summaries(store, CORPUS_DOCS, CORPUS_UNITS)
-    raw = corpus_raw(reports, read_raw(_load(shared)))
+    picked, left = _shared_summaries(store, max_docs, max_units)
+    raw = corpus_raw(reports, read_raw(_load(picked)))
     onto = _load(_graph_bytes(store, str(ONTOLOGY_GRAPH)))
-    scope = {"kind": "corpus", "counts": counts, "left": left, "serve": serve, "reportPage": REPORT_PAGE}
+    scope = {"kind": "corpus", "counts": counts, "left": left, "serve": serve, "reportPage": REPORT_PAGE,
+             "held": {"documents": max_docs, "units": max_units}, "page": CORPUS_PAGE}
     return assemble(merge_raw([raw, read_raw(onto)]), terms(onto), title=title, table_rows=TABLE_ROWS, scope=scope)
 
 
@@ -329,17 +345,18 @@ def _model_and_graph(source, title: str | None, embed_max: int, cache_dir, keys)
 
 def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
                     embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None,
-                    max_reports: int | None = None, serve: str = "") -> str:
+                    max_reports: int | None = None, serve: str = "", shared: tuple[int, int] | None = None) -> str:
     """The explorer page (HTML) for the graph ``source`` (N-Quads or a store). A graph larger than
     ``embed_max`` bytes of N-Quads is not embedded (the page says to use ``kg serve`` for SPARQL).
     With ``cache_dir`` (a store's ``source`` only), what each report graph gives the page is kept there,
     keyed by ``report_keys[report IRI]`` (what the report graph depends on) or else by a hash of its
     N-Quads, so a build that changed one report reads one report graph. A store of more than
     ``max_reports`` reports (default :func:`report_limit`) gets the corpus page (:func:`corpus_model`; ``serve``:
-    the command serving the build, shown by the page opened from a file)."""
+    the command serving the build, shown by the page opened from a file; ``shared``: how many shared documents
+    and units it holds, the rest loaded on demand when served)."""
     limit = max_reports or report_limit()
     if hasattr(source, "reports") and hasattr(source, "query") and len(source.reports()) > limit:
-        model = corpus_model(source, title, serve)
+        model = corpus_model(source, title, serve, shared)
         model["embedded"] = False
         model["embedNote"] = (f"这个构建有 {len(model['reports'])} 份通报（多于 {limit}），页面只含概览；请用 kg serve 查询和打开通报 · "
                               f"this build has {len(model['reports'])} reports (more than {limit}): this page holds the "
@@ -359,7 +376,7 @@ def render_explorer(source, title: str | None = None, *, fingerprint: str = "",
 
 def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: str = "",
                    embed_max: int = EMBED_MAX_BYTES, cache_dir=None, report_keys: dict[str, str] | None = None,
-                   max_reports: int | None = None, serve: str = "") -> Path:
+                   max_reports: int | None = None, serve: str = "", shared: tuple[int, int] | None = None) -> Path:
     """Write ``explorer.html`` for the graph ``source`` into ``out_dir``; the path written. The bytes
     depend only on the graph (and this version of kg): rewriting an unchanged build changes nothing.
     With ``fingerprint`` (what identifies the build, e.g. a hash of its manifest), a page written for the
@@ -374,7 +391,8 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
     if fingerprint and page_fingerprint(path) == full_fingerprint(fingerprint):
         return path
     data = render_explorer(source, title, fingerprint=fingerprint, embed_max=embed_max, cache_dir=cache_dir,
-                           report_keys=report_keys, max_reports=max_reports, serve=serve).encode("utf-8")
+                           report_keys=report_keys, max_reports=max_reports, serve=serve,
+                           shared=shared).encode("utf-8")
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return path
@@ -386,5 +404,5 @@ def write_explorer(source, out_dir, title: str | None = None, *, fingerprint: st
 
 
 __all__ = ["write_explorer", "written_limit", "render_explorer", "render_report", "report_iri", "corpus_model", "build_keys",
-           "report_limit", "MAX_REPORTS", "REPORT_PAGE", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
+           "report_limit", "MAX_REPORTS", "CORPUS_DOCS", "CORPUS_UNITS", "CORPUS_PAGE", "REPORT_PAGE", "graph_nquads", "cache_report", "report_key", "CACHE_DIR", "FILENAME", "TABLE_ROWS", "EMBED_MAX_BYTES",
            "OXIGRAPH_NPM"]

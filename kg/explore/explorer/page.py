@@ -9,8 +9,11 @@
 - Oxigraph's ``web.js`` (an ES module) is turned into a classic script by a fixed set of checked edits
   (:func:`_oxigraph_classic`); vis-network is inlined from its one vendored copy in ``static/vis-network/``
   (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
+- Oxigraph (its script and its WebAssembly) is in a page only when the page queries its embedded graph: a
+  page whose graph is not embedded (the corpus page, a graph too large) queries through ``kg serve`` and
+  holds neither.
 - A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), WebAssembly compilation
-  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
+  (``'wasm-unsafe-eval'``, only in a page with the engine), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
   only (``connect-src 'self'``: ``/api/source`` and ``/sparql`` of ``kg serve``; opened from ``file://`` the
   page makes none) and nothing else.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
@@ -33,7 +36,7 @@ from kg.resources import package_file
 _PACKAGE = "kg.explore.explorer"
 _MARKER = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 #: our scripts, in the order they run (one inline <script> for all, after the libraries)
-APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "sparql.js", "source.js", "trace.js", "app.js")
+APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "sparql.js", "corpus.js", "source.js", "trace.js", "app.js")
 #: the versions embedded (kept in step with pyoxigraph; see static/oxigraph/README.md)
 OXIGRAPH_NPM = "0.5.11"
 VIS_NETWORK = "9.1.2"
@@ -48,16 +51,20 @@ def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
     model = {**model, "nodes": nodes, "edges": edges}
     app_css, vis_css = a["app_css"], a["vis_css"]
     graph_b64 = base64.b64encode(gzip.compress(nquads, compresslevel=9, mtime=0)).decode("ascii") if nquads else ""
+    # the SPARQL engine only where the page queries its embedded graph: a page whose graph is not embedded
+    # (the corpus page, a graph above EMBED_MAX_BYTES) queries through kg serve and holds no wasm (~1.9 MB)
+    engine = model.get("embedded") is not False
+    scripts = (a["vis_js"], a["ox_js"], a["app_js"]) if engine else (a["vis_js"], a["app_js"])
     parts = {
         "TITLE": html.escape(model.get("title") or "kg", quote=True),
-        "CSP_SCRIPTS": " ".join((csp_hash(a["vis_js"]), csp_hash(a["ox_js"]), csp_hash(a["app_js"]))),
+        "CSP_SCRIPTS": " ".join([csp_hash(js) for js in scripts] + (["'wasm-unsafe-eval'"] if engine else [])),
         "CSP_STYLES": " ".join((csp_hash(vis_css), csp_hash(app_css))),
         "VIS_CSS": vis_css,
         "APP_CSS": app_css,
         "VIS_JS": a["vis_js"],
-        "OX_JS": a["ox_js"],
+        "ENGINE": (f'<script type="application/octet-stream" id="kg-wasm">{a["wasm_b64"]}</script>\n'
+                   f'<script>{a["ox_js"]}</script>\n') if engine else "",
         "APP_JS": a["app_js"],
-        "WASM": a["wasm_b64"],
         "GRAPH": graph_b64,
         "MODEL": json_for_script(model),
         "VERSIONS": f"kg explorer (vis-network {VIS_NETWORK}, oxigraph {OXIGRAPH_NPM}; Apache-2.0 OR MIT)",

@@ -292,7 +292,7 @@
     });
     // documents and units across reports (the build's summaries): named by two or more reports
     KG.nodes.forEach(function (n) {
-      if (n.report >= 0 || !(KG.isDoc(n.type) || n.type === "organization")) return;
+      if (n.report >= 0 || n.loaded || !(KG.isDoc(n.type) || n.type === "organization")) return;
       var reps = KG.citations(n.i);
       if (reps.length < 2) return;
       (n.type === "organization" ? idx.units : idx.shared).push({ i: n.i, reports: reps });
@@ -640,6 +640,7 @@
       list.appendChild(li);
     });
     if (V.hidden.length > 300) list.appendChild(KG.el("li", "muted", "… " + (V.hidden.length - 300)));
+    if (V.kind === "corpus" && KG.corpus) KG.corpus.panel(list);      // the corpus page: the rest on demand (corpus.js)
   };
   var aspectsFor = -1;
   function fillAspects() {
