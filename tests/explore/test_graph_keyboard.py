@@ -1,8 +1,8 @@
 """The graph canvas by keyboard alone, in headless chromium on the build of data/reports: Tab reaches the graph,
 n / p move a visible focus ring through the drawn nodes in reading order (column by column, left to right,
 each top to bottom), the focused node is said in an aria-live region (type and label), Enter on the third node
-does exactly what a mouse click on it does (side panel, source highlight, URL ``node=``; in the Graph tab the
-same expansion), Esc leaves the graph, the arrow keys still pan and + / - zoom.
+does exactly what a mouse click on it does (side panel, source highlight, URL ``node=``; in the trace chain,
+a query's result graph and the Graph tab, there with the same expansion), Esc leaves the graph, the arrow keys still pan and + / - zoom.
 
 Screenshots go to test-artifacts/explorer-keyboard-*.png.
 """
@@ -76,10 +76,20 @@ def check_reading_order(seen: list[dict], drawn: int):
         assert round(a["x"]) < round(b["x"]) or (round(a["x"]) == round(b["x"]) and a["y"] < b["y"]), (a, b)
 
 
-def keyboard_select_third(browser, page, hash_: str, name: str) -> tuple[dict, str]:
-    """Open the page, Tab into the graph, n to the third node (checking the ring, the spoken text and the
-    reading order of all nodes on the way), Enter: what the page shows then, and the node's id."""
-    with Page(browser, page, hash_, engine=False) as pg:
+def query_graph(pg: Page):
+    """The named query "regulations" run, its results as a graph."""
+    pg.js("kgExplorer.app.setView('query')")
+    pg.page.click('#named button[data-query="regulations"]')
+    pg.page.click("#res-graph")
+
+
+def keyboard_select_third(browser, page, hash_: str, name: str, setup=None) -> tuple[dict, str]:
+    """Open the page (``setup`` run on it), Tab into the graph, n to the third node (checking the ring, the
+    spoken text and the reading order of all nodes on the way), Enter: what the page shows then, and the
+    node's id."""
+    with Page(browser, page, hash_, engine=setup is not None) as pg:
+        if setup:
+            setup(pg)
         tab_into_graph(pg)
         drawn = pg.js("kgExplorer.graph.spec.nodes.length")
         assert drawn >= 3
@@ -108,8 +118,10 @@ def keyboard_select_third(browser, page, hash_: str, name: str) -> tuple[dict, s
     return after, third["id"]
 
 
-def mouse_select(browser, page, hash_: str, node_id: str) -> dict:
-    with Page(browser, page, hash_, engine=False) as pg:
+def mouse_select(browser, page, hash_: str, node_id: str, setup=None) -> dict:
+    with Page(browser, page, hash_, engine=setup is not None) as pg:
+        if setup:
+            setup(pg)
         click_at(pg, node_id)
         shown = pg.js(SELECTION)
         assert pg.js(RING_PIXELS, node_id) == 0                     # a click shows the selection, not a focus ring
@@ -122,6 +134,13 @@ def test_trace_chain_by_keyboard_is_a_click(browser, seed):
     by_key, node_id = keyboard_select_third(browser, seed["page"], "", "trace")
     assert "node=" in by_key["hash"] and by_key["selected"] == node_id
     assert by_key == mouse_select(browser, seed["page"], "", node_id)
+
+
+def test_query_result_graph_by_keyboard_is_a_click(browser, seed):
+    """A query's results as a graph: Enter on the third node selects it as a click does."""
+    by_key, node_id = keyboard_select_third(browser, seed["page"], "", "query", setup=query_graph)
+    assert by_key["selected"] == node_id and by_key["node"] is not None
+    assert by_key == mouse_select(browser, seed["page"], "", node_id, setup=query_graph)
 
 
 def test_graph_tab_expansion_by_keyboard_is_a_click(browser, seed):
