@@ -7,10 +7,12 @@
   ``<script type="application/octet-stream">`` blocks (data, never run); the page inflates them with the
   browser's ``DecompressionStream``: no request, so the page works from ``file://``.
 - Oxigraph's ``web.js`` (an ES module) is turned into a classic script by a fixed set of checked edits
-  (:func:`_oxigraph_classic`); vis-network is inlined from its one vendored copy in ``static/vis-network/``
-  (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
+  (:func:`_oxigraph_classic`) and put in a ``<script type="text/plain">`` block (data, never run in the page:
+  ``engine.js`` reads its text into the ``blob:`` Web Worker that runs the queries); vis-network is inlined
+  from its one vendored copy in ``static/vis-network/`` (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
 - A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), WebAssembly compilation
-  (``'wasm-unsafe-eval'``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
+  (``'wasm-unsafe-eval'``, which the worker inherits), the query engine's worker from ``blob:``
+  (``worker-src blob:``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
   only (``connect-src 'self'``: ``/api/source`` and ``/sparql`` of ``kg serve``; opened from ``file://`` the
   page makes none) and nothing else.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
@@ -33,7 +35,7 @@ from kg.resources import package_file
 _PACKAGE = "kg.explore.explorer"
 _MARKER = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 #: our scripts, in the order they run (one inline <script> for all, after the libraries)
-APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "sparql.js", "source.js", "trace.js", "app.js")
+APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "engine.js", "sparql.js", "source.js", "trace.js", "app.js")
 #: the versions embedded (kept in step with pyoxigraph; see static/oxigraph/README.md)
 OXIGRAPH_NPM = "0.5.11"
 VIS_NETWORK = "9.1.2"
@@ -50,7 +52,7 @@ def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
     graph_b64 = base64.b64encode(gzip.compress(nquads, compresslevel=9, mtime=0)).decode("ascii") if nquads else ""
     parts = {
         "TITLE": html.escape(model.get("title") or "kg", quote=True),
-        "CSP_SCRIPTS": " ".join((csp_hash(a["vis_js"]), csp_hash(a["ox_js"]), csp_hash(a["app_js"]))),
+        "CSP_SCRIPTS": " ".join((csp_hash(a["vis_js"]), csp_hash(a["app_js"]))),
         "CSP_STYLES": " ".join((csp_hash(vis_css), csp_hash(app_css))),
         "VIS_CSS": vis_css,
         "APP_CSS": app_css,
@@ -118,14 +120,15 @@ def _assets() -> dict[str, str]:
 
 
 #: (pattern, replacement, how many times it must match) turning wasm-bindgen's ES module into a classic
-#: script that defines ``window.kgOxigraph`` and never fetches (the wasm bytes are passed in by the page)
+#: script that defines ``self.kgOxigraph`` (in the engine's worker) and never fetches (the wasm bytes are passed
+#: in by the page)
 _OX_EDITS = [
     (r"^export class (\w+)", r"class \1", None),
     (r"^export function (\w+)", r"function \1", None),
     (r"new URL\('web_bg\.wasm', import\.meta\.url\)", "undefined", 1),
     (r"module_or_path = fetch\(module_or_path\);", "throw new Error('kg: no network');", 1),
     (r"^export \{ initSync, __wbg_init as default \};\s*$",
-     "window.kgOxigraph = { init: __wbg_init, initSync: initSync, Store: Store, namedNode: namedNode, "
+     "self.kgOxigraph = { init: __wbg_init, initSync: initSync, Store: Store, namedNode: namedNode, "
      "literal: literal, quad: quad, triple: triple, parse: parse };\n", 1),
 ]
 
