@@ -5,6 +5,7 @@ The limits are lowered through the page's test hooks (``kgExplorer.engine.timeou
 from __future__ import annotations
 
 import json
+
 from kg import api
 from kg.store.guard import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from tests.explore.browser import Page
