@@ -5,8 +5,9 @@ category 10 (of the seed report zuoxie_2020)".
 
 It builds ``data/reports`` into ``--out`` (``kg build data/reports --out DIR --no-open``), opens
 ``DIR/visualizations/explorer.html`` in headless chromium (Playwright, 1600×1000, the browser tests' launcher:
-``tests/explore/browser.py``) at the trace tab filtered to report zuoxie_2020 and the label of its problem
-category 10, checks that the rows shown are the rows of ``kg trace 10 --report zuoxie_2020 --graph DIR``,
+``tests/explore/browser.py``) at the trace tab filtered to report zuoxie_2020 and its problem category 10 (the
+问题类别 Problem category select), checks that the rows shown are the rows of
+``kg trace 10 --report zuoxie_2020 --graph DIR``,
 selects the row of the regulation revised there so that the chain graph shows, and saves the PNG. It prints
 the permalink of what it shows. Not a test (pytest collects ``tests/`` and ``kg/`` only).
 """
@@ -52,13 +53,16 @@ def state(pg: Page) -> dict:
 
 
 def shoot(browser, page: Path, label: str, want: list, png: Path) -> str:
-    """As a user: the trace tab, report zuoxie_2020, the problem category's label typed into the text filter, a
-    click on the regulation's row; the screenshot; then the permalink of that state, opened afresh, shows
-    the same. Returns the permalink (its hash, readable: URLSearchParams reads ``+`` as a space)."""
+    """As a user: the trace tab, report zuoxie_2020, its problem category 10 chosen in the category select (the
+    option labelled with the category's number and label), a click on the regulation's row; the screenshot;
+    then the permalink of that state, opened afresh, shows the same. Returns the permalink (its hash, readable:
+    the page reads ``kgr:…`` IRIs unescaped)."""
     with Page(browser, page) as pg:
         assert pg.js("kgExplorer.state.view") == "trace"
         pg.page.select_option("#f-report", label=REPORT)
-        pg.page.fill("#f-text", f"{PROBLEM}. {label}")
+        option = pg.js("(n) => kgExplorer.trace.problemOptions().find(o => o.text.startsWith(n + '. '))", PROBLEM)
+        assert label.startswith(option["text"][len(PROBLEM) + 2:].rstrip("…")), (option, label)
+        pg.page.select_option("#f-problem", option["value"])
         pg.wait(f"kgExplorer.trace.shown.length === {len({t for t, _, _ in want})}")
         assert shown(pg) == want, (shown(pg), want)
         k = pg.js("([d, a]) => kgExplorer.trace.shown.find(r => kgExplorer.nodes[r.doc].label === d && r.action === a).k",
@@ -71,7 +75,8 @@ def shoot(browser, page: Path, label: str, want: list, png: Path) -> str:
         png.parent.mkdir(parents=True, exist_ok=True)
         pg.page.screenshot(path=str(png))
         key = pg.js("(k) => kgExplorer.trace.key(kgExplorer.trace.rows[k])", k)
-    link = f"#view=trace&freport={REPORT}&filter={PROBLEM}.+{label}&row={key}"
+        problem = pg.js("(i) => kgExplorer.compact(kgExplorer.nodes[i].iri)", int(option["value"]))
+    link = f"#view=trace&freport={REPORT}&problem={problem}&row={key}"
     with Page(browser, page, link) as pg:
         assert state(pg) == seen, (state(pg), seen)
         pg.check_clean()

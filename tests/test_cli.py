@@ -293,3 +293,31 @@ def test_segment_cache_keeps_one_table_per_jieba_version(tmp_path, monkeypatch):
         assert sorted(p.name for p in cache.iterdir()) == sorted([new[0], other.name, mine.name])
     finally:
         segment.posseg_tables.cache_clear()
+
+
+@pytest.mark.parametrize("env, flags, opened", [
+    ({"DISPLAY": ":0"}, [], True),                           # a desktop: the page opens
+    ({"DISPLAY": ":0"}, ["--no-open"], False),               # asked not to
+    ({"DISPLAY": ":0", "CI": "true"}, [], False),            # never in CI
+    ({}, [], False),                                         # Linux without a display
+])
+def test_build_and_view_open_the_explorer_only_where_a_browser_can_be(tmp_path, monkeypatch, capsys, env, flags,
+                                                                      opened):
+    import kg.cli
+
+    for k in ("CI", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setattr(kg.cli.sys, "platform", "linux")
+    urls = []
+    monkeypatch.setattr(kg.cli.webbrowser, "open", urls.append)
+    out = tmp_path / "b"
+    assert main(["build", str(SEED), "--out", str(out), *flags]) == 0
+    page = (out / "visualizations" / "explorer.html").resolve().as_uri()
+    assert urls == ([page] if opened else [])
+    urls.clear()
+    assert main(["view", "中国作家协会", "--graph", str(out), *flags]) == 0
+    assert len(urls) == (1 if opened else 0)
+    if opened:
+        assert urls[0].startswith(page + "#")                 # at the entity (or the list of matches)

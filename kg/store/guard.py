@@ -84,7 +84,7 @@ def read_only_message(keyword: str) -> str:
 
 def service_message(target: str) -> str:
     return (f"SERVICE {target} refused: kg works offline and a query does not call other servers; "
-            "pass --allow-service (allow_service=True) to let this query call them")
+            "kg query --allow-service (allow_service=True in the API) lets one query call them; kg serve never does")
 
 
 def dataset_message(keyword: str) -> str:

@@ -126,3 +126,17 @@ def test_hostile_labels_stay_text_in_title_tooltips_and_svg(browser, evil):
         assert pg.js("document.querySelectorAll('img').length") == 0
         assert pg.js("document.querySelectorAll('script').length") == 6
         pg.check_clean()
+
+
+def test_page_engine_in_step_with_pyoxigraph():
+    """The page's SPARQL engine (npm oxigraph, vendored) and kg query's (pyoxigraph) are the same release line, and
+    pyproject keeps pyoxigraph on it: the same query gives the same answer in both."""
+    from importlib import metadata
+
+    from kg.explore.explorer.page import OXIGRAPH_NPM
+
+    line = OXIGRAPH_NPM.split(".")[:2]
+    assert metadata.version("pyoxigraph").split(".")[:2] == line
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    lo, hi = f"{line[0]}.{line[1]}", f"{line[0]}.{int(line[1]) + 1}"
+    assert f'"pyoxigraph>={lo},<{hi}"' in pyproject

@@ -343,3 +343,22 @@ def test_batches_and_compaction(tmp_path, monkeypatch):
     assert res.ok and res.optimized
     assert (tmp_path / "one" / "graph.nq").read_bytes() == (tmp_path / "many" / "graph.nq").read_bytes()
     assert not build(tmp_path / "in", tmp_path / "many").optimized   # nothing written: no compaction
+
+
+@pytest.mark.parametrize("fmt", ["json-ld", "turtle", "trig"])
+def test_exports_do_not_depend_on_the_hash_seed(tmp_path, fmt):
+    """``kg export`` in new processes with different ``PYTHONHASHSEED`` gives the same bytes (JSON-LD once
+    differed from run to run: rdflib orders its arrays by set iteration)."""
+    import subprocess
+    import sys
+
+    write_reports(tmp_path / "in", 3)
+    build(tmp_path / "in", tmp_path / "out")
+    outs = []
+    for seed in ("1", "2", "3"):
+        path = tmp_path / f"out-{seed}.{fmt}"
+        subprocess.run([sys.executable, "-m", "kg.cli", "export", "--graph", str(tmp_path / "out"), "--format", fmt,
+                        "-o", str(path)], check=True, capture_output=True, timeout=300,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(path.read_bytes())
+    assert outs[0] and outs[0] == outs[1] == outs[2]

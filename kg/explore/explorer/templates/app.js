@@ -138,7 +138,10 @@
       b.type = "button";
       b.addEventListener("click", function () {
         A.setView("trace");
-        KG.trace.setFilters({ action: "", report: String(n.report >= 0 ? n.report : ""), aspect: "", kind: "", text: n.label });
+        // a problem category: its rows (the category filter); a document: the rows naming it
+        var prob = n.type === "problem";
+        KG.trace.setFilters({ action: "", report: String(n.report >= 0 ? n.report : ""), aspect: "", kind: "",
+                              problem: prob ? String(i) : "", text: prob ? "" : n.label });
         A.saveHash();
       });
       box.appendChild(b);
@@ -469,6 +472,7 @@
     if (f.action) p.set("action", f.action);
     if (f.report !== "") p.set("freport", M.reports[Number(f.report)].id);
     if (f.aspect !== "") p.set("aspect", KG.compact(KG.nodes[Number(f.aspect)].iri));
+    if (f.problem !== "") p.set("problem", KG.compact(KG.nodes[Number(f.problem)].iri));
     if (f.kind) p.set("kind", f.kind);
     if (f.text) p.set("filter", f.text);
     if (state.q) p.set("q", state.q);
@@ -489,10 +493,11 @@
     var f = {};
     f.action = p.get("action") || "";
     f.report = p.has("freport") && KG.reportIndex.has(p.get("freport")) ? String(KG.reportIndex.get(p.get("freport"))) : "";
-    f.aspect = p.has("aspect") && KG.byIri.has(KG.expand(p.get("aspect"))) ? String(KG.byIri.get(KG.expand(p.get("aspect")))) : "";
+    var nodeOf = function (key) { var iri = p.has(key) ? KG.expand(p.get(key)) : null; return iri && KG.byIri.has(iri) ? KG.byIri.get(iri) : -1; };
+    f.aspect = nodeOf("aspect") >= 0 ? String(nodeOf("aspect")) : "";
+    f.problem = nodeOf("problem") >= 0 ? String(nodeOf("problem")) : "";
     f.kind = p.get("kind") || "";
     f.text = p.get("filter") || "";
-    var nodeOf = function (key) { var iri = p.has(key) ? KG.expand(p.get(key)) : null; return iri && KG.byIri.has(iri) ? KG.byIri.get(iri) : -1; };
     if (KG.scope.kind === "corpus" && p.has("node") && !KG.byIri.has(KG.expand(p.get("node")))) {
       // a node of one report: its page (kg serve) opens at the same permalink
       var rr = KG.reportOfIri(KG.expand(p.get("node")));

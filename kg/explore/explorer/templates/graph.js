@@ -47,7 +47,8 @@
       autoResize: true,
       physics: { enabled: false },
       layout: { randomSeed: 1, improvedLayout: false },
-      interaction: { hover: true, tooltipDelay: 250, multiselect: false, keyboard: { enabled: true, bindToWindow: false },
+      // vis-network's keys listen on an element of its own: the page's keys (below) listen on #graph
+      interaction: { hover: true, tooltipDelay: 250, multiselect: false, keyboard: { enabled: false },
                      zoomView: true, dragView: true },
       nodes: { shape: "box", borderWidth: 1.5, borderWidthSelected: 3, margin: { top: 6, bottom: 6, left: 8, right: 8 },
                font: { face: KG.FONT_FACE, size: KG.FONT_SIZE, color: "#1a1a1a" } },
@@ -73,6 +74,7 @@
     G.network.on("doubleClick", function (p) {
       if (p.nodes && p.nodes.length) G.onExpand(p.nodes[0]);
     });
+    keys(container);
   }
 
   G.onClick = function (id) {
@@ -133,6 +135,7 @@
       G.nodes.update(spec.nodes.map(function (n) { return { id: n.id, x: n.x, y: n.y }; }));
     }
     KG.$("graph-title").textContent = spec.title || "";
+    if (G.focused !== null && !G.byId.has(G.focused)) G.focused = null;     // the keyboard's node, if still drawn
     G.open(opts.focus);
     G.selected = null;
     if (opts.select && G.byId.has(opts.select)) G.select(opts.select);
@@ -176,13 +179,16 @@
     if (!G.network || !G.byId || !G.byId.has(id)) return false;
     G.network.selectNodes([id]);
     G.selected = id;
-    // bring it into view if it is not
+    inView(id);
+    return true;
+  };
+  /* bring a drawn node into view if it is not */
+  function inView(id) {
     var p = G.network.canvasToDOM(G.network.getPosition(id)), el = KG.$("graph");
     if (p.x < 0 || p.y < 0 || p.x > el.clientWidth || p.y > el.clientHeight) {
       G.network.moveTo({ position: G.network.getPosition(id), scale: Math.max(G.network.getScale(), MIN_SCALE), animation: false });
     }
-    return true;
-  };
+  }
   G.fit = function () {
     if (!G.network) return;
     G.network.fit({ animation: false });
@@ -199,6 +205,83 @@
       return { id: n.id, left: a.x + r.left, top: a.y + r.top, right: c.x + r.left, bottom: c.y + r.top };
     });
   };
+
+  // ------------------------------------------------------------------ keyboard: the drawn nodes one by one
+  /* #graph focused (Tab reaches it): n / p move a focus ring to the next / previous drawn node in reading order
+     (column by column, left to right, each top to bottom), Home / End to the first / last; Enter is a click on
+     it (Shift+Enter a double click), Esc leaves the graph; arrows pan, + / - zoom. The focused node is said in
+     #graph-live (type and label, as text). */
+  G.focused = null;
+  G.order = function () {
+    if (!G.network || !G.spec) return [];
+    var pos = G.network.getPositions();
+    return G.spec.nodes.map(function (n) { var p = pos[n.id] || n; return { id: n.id, x: Math.round(p.x), y: p.y }; })
+      .sort(function (a, b) { return (a.x - b.x) || (a.y - b.y) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); })
+      .map(function (p) { return p.id; });
+  };
+  function say(text) { var live = KG.$("graph-live"); if (live) live.textContent = text; }
+  function sayFocused() {
+    var n = G.focused !== null && G.byId.get(G.focused);
+    if (!n) return;
+    var order = G.order(), m = n.model !== null && n.model !== undefined ? KG.nodes[n.model] : null;
+    say((order.indexOf(n.id) + 1) + " / " + order.length + " · " + KG.typeName(n.type) + " · " + n.label.replace(/^⧉ /, "") +
+        (m && m.report >= 0 && M0().reports.length > 1 ? " · " + KG.reportLabel(m.report) : "") +
+        (m && m.report < 0 && m.type !== "report" ? " · 跨通报 across reports" : "") +
+        (G.selected === n.id ? " · 已选中 selected" : ""));
+  }
+  G.focus = function (id) {
+    G.focused = id !== null && G.byId && G.byId.has(id) ? id : null;
+    if (G.focused !== null) inView(G.focused);
+    G.network.redraw();
+    sayFocused();
+  };
+  function ring(ctx) {
+    if (G.focused === null || !G.byId.has(G.focused) || !KG.$("graph").contains(document.activeElement)) return;
+    var b = G.network.getBoundingBox(G.focused), s = G.network.getScale(), m = 5 / s;
+    if (!b) return;                        // not drawn yet (the view is being drawn again)
+    ctx.save();
+    ctx.strokeStyle = "#ffb300";          // the page's focus colour (:focus-visible)
+    ctx.lineWidth = 3 / s;
+    ctx.strokeRect(b.left - m, b.top - m, b.right - b.left + 2 * m, b.bottom - b.top + 2 * m);
+    ctx.restore();
+  }
+  function keys(container) {
+    var frame = container.querySelector(".vis-network");
+    if (frame) frame.tabIndex = -1;        // one tab stop: #graph
+    G.network.on("afterDrawing", ring);
+    container.addEventListener("focusin", function () { G.network.redraw(); if (G.focused !== null) sayFocused(); });
+    container.addEventListener("focusout", function () { G.network.redraw(); });
+    container.addEventListener("pointerdown", function () { if (G.focused !== null) { G.focused = null; G.network.redraw(); } });
+    container.addEventListener("keydown", function (ev) {
+      if (ev.altKey || ev.ctrlKey || ev.metaKey || !G.spec) return;
+      var k = ev.key, net = G.network, order = G.order(), at = order.indexOf(G.focused);
+      var key = k.length === 1 ? k.toLowerCase() : k;
+      if ((key === "n" || key === "p") && order.length) {
+        G.focus(order[at < 0 ? (key === "n" ? 0 : order.length - 1) : (at + (key === "n" ? 1 : order.length - 1)) % order.length]);
+      } else if ((k === "Home" || k === "End") && order.length) {
+        G.focus(order[k === "Home" ? 0 : order.length - 1]);
+      } else if (k === "Enter") {
+        if (at < 0) return;
+        var id = G.focused;
+        if (ev.shiftKey) G.onExpand(id); else G.onClick(id);
+        G.focus(G.byId.has(id) ? id : null);        // the view drawn again: the focus stays on the node
+      } else if (k === "Escape") {
+        G.focused = null;
+        say("已离开图 left the graph");
+        container.blur();
+        if (container.contains(document.activeElement)) document.activeElement.blur();
+        net.redraw();
+      } else if (/^Arrow/.test(k)) {
+        var s = net.getScale(), v = net.getViewPosition(), d = 60 / s;
+        net.moveTo({ position: { x: v.x + (k === "ArrowRight" ? d : k === "ArrowLeft" ? -d : 0),
+                                 y: v.y + (k === "ArrowDown" ? d : k === "ArrowUp" ? -d : 0) }, animation: false });
+      } else if (key === "+" || key === "=" || key === "-" || k === "PageUp" || k === "PageDown") {
+        net.moveTo({ scale: net.getScale() * (key === "-" || k === "PageDown" ? 1 / 1.2 : 1.2), animation: false });
+      } else return;
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+  }
 
   // ------------------------------------------------------------------ specs from the model
   function nodeSpec(i) {

@@ -1,5 +1,6 @@
 /* kg explorer — trace.js: documents × problem categories (action, report, evidence line), filterable by
-   action, report, aspect and document kind; a row shows its chain aspect → problem → measure → document. */
+   action, report, aspect, problem category, document kind and text; a row shows its chain aspect → problem →
+   measure → document. */
 (function (KG) {
   "use strict";
   var M = KG.model, CAP = 3000;
@@ -39,19 +40,57 @@
     asps.forEach(function (a) {
       option(fs, String(a), (M.reports.length > 1 ? KG.reportLabel(KG.nodes[a].report) + " · " : "") + KG.short(label(a), 30));
     });
+    fillProblems();
     option(fk, "", "全部 all");
     var kinds = Array.from(new Set(T.rows.map(function (r) { return KG.nodes[r.doc].type; })));
     M.types.forEach(function (t) { if (kinds.indexOf(t.key) >= 0) option(fk, t.key, t.zh + " " + t.key); });
   }
 
+  /* every problem category of the build in reading order (report, aspect, number), with its aspect and its
+     number of trace rows */
+  var problems = null;
+  function allProblems() {
+    if (problems) return problems;
+    var rows = new Map(), num = function (i) { return i >= 0 && KG.nodes[i].number !== null ? KG.nodes[i].number : 1e9; };
+    T.rows.forEach(function (r) { if (r.prob >= 0) rows.set(r.prob, (rows.get(r.prob) || 0) + 1); });
+    problems = KG.nodes.filter(function (n) { return n.type === "problem" && n.report >= 0; }).map(function (n) {
+      return { i: n.i, r: n.report, asp: KG.up(n.i, "broader"), rows: rows.get(n.i) || 0 };
+    });
+    problems.sort(function (a, b) { return (a.r - b.r) || (num(a.asp) - num(b.asp)) || (num(a.i) - num(b.i)) || (a.i - b.i); });
+    return problems;
+  }
+  /* the problem categories of the chosen aspect, else of the chosen report, else of every report; the choice
+     kept when it is still among them, else back to all */
+  function fillProblems() {
+    var fp = KG.$("f-problem"), was = fp.value, fr = KG.$("f-report").value, fs = KG.$("f-aspect").value;
+    KG.clear(fp);
+    option(fp, "", "全部 all");
+    allProblems().forEach(function (p) {
+      if (fs !== "" ? String(p.asp) !== fs : fr !== "" && String(p.r) !== fr) return;
+      option(fp, String(p.i), (M.reports.length > 1 && fr === "" && fs === "" ? KG.reportLabel(p.r) + " · " : "") +
+        KG.short(label(p.i), 24) + (p.rows ? "" : " · 无文件 none"));
+    });
+    fp.value = was;
+    if (fp.value !== was) fp.value = "";
+  }
+  T.problemOptions = function () {
+    return Array.prototype.map.call(KG.$("f-problem").options, function (o) { return { value: o.value, text: o.textContent }; });
+  };
+
   T.filters = function () {
     return { action: KG.$("f-action").value, report: KG.$("f-report").value, aspect: KG.$("f-aspect").value,
-             kind: KG.$("f-kind").value, text: KG.$("f-text").value.trim() };
+             problem: KG.$("f-problem").value, kind: KG.$("f-kind").value, text: KG.$("f-text").value.trim() };
   };
+  /* f: {action, report, aspect, problem, kind, text} (values of the selects; a key left out keeps its value) */
   T.setFilters = function (f) {
     ["action", "report", "aspect", "kind", "text"].forEach(function (k) {
       if (f[k] !== undefined && f[k] !== null) KG.$("f-" + k).value = f[k];
     });
+    fillProblems();
+    if (f.problem !== undefined && f.problem !== null) {
+      KG.$("f-problem").value = f.problem;
+      if (KG.$("f-problem").value !== f.problem) KG.$("f-problem").value = "";
+    }
     T.render();
   };
 
@@ -61,6 +100,7 @@
       if (f.action && r.action !== f.action) return false;
       if (f.report !== "" && String(r.r) !== f.report) return false;
       if (f.aspect !== "" && String(r.asp) !== f.aspect) return false;
+      if (f.problem !== "" && String(r.prob) !== f.problem) return false;
       if (f.kind && KG.nodes[r.doc].type !== f.kind) return false;
       if (q && (KG.nodes[r.doc].label + " " + label(r.prob) + " " + label(r.asp)).toLowerCase().indexOf(q) < 0) return false;
       return true;
@@ -130,8 +170,12 @@
 
   T.setup = function () {
     fillFilters();
-    ["f-action", "f-report", "f-aspect", "f-kind"].forEach(function (id) {
-      KG.$(id).addEventListener("change", function () { T.render(); KG.app.saveHash(); });
+    ["f-action", "f-report", "f-aspect", "f-problem", "f-kind"].forEach(function (id) {
+      KG.$(id).addEventListener("change", function () {
+        if (id === "f-report" || id === "f-aspect") fillProblems();
+        T.render();
+        KG.app.saveHash();
+      });
     });
     KG.$("f-text").addEventListener("input", KG.debounce(function () { T.render(); KG.app.saveHash(); }, 120));
     var table = KG.$("trace-table");
