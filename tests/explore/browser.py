@@ -82,6 +82,12 @@ class Page:
         raise AssertionError(f"timed out waiting for {expr}")
 
     def js(self, expr: str, arg=None):
+        """``expr`` evaluated in the page once its query (run in the engine's worker, so answered after the
+        click) is answered; :meth:`now` evaluates at once."""
+        self.wait("!(window.kgExplorer && kgExplorer.engine && kgExplorer.engine.running())")
+        return self.page.evaluate(expr, arg)
+
+    def now(self, expr: str, arg=None):
         return self.page.evaluate(expr, arg)
 
     def check_clean(self):

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from kg.explore.queries import NAMED, named_query
 from kg.explore.explorer.legend import ACTION_LABELS, CLASS_TYPES, DOCUMENT_TYPES, KIND_TYPES, NODE_TYPES, natural_key
 from kg.rdf.vocab import KGO, KGR, ONTOLOGY_GRAPH, PREFIXES
-from kg.store.guard import DEFAULT_MAX_ROWS, UPDATE_KEYWORDS, dataset_message, read_only_message
+from kg.store.guard import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, UPDATE_KEYWORDS, dataset_message, read_only_message
 
 #: node types of the explorer: the views' legend plus anomalies (slips in the source)
 TYPES: list[dict] = [{"key": t.key, "zh": t.zh, "en": t.en, "color": t.color, "level": t.level}
@@ -344,7 +344,7 @@ def assemble(raw: dict[str, list], term_list: list[str], title: str | None = Non
         "actions": ACTION_LABELS,
         "kinds": {k: v for k, v in KIND_TYPES.items()},
         # the limits and refusals of `kg query` (kg.store.guard), with its messages
-        "limits": {"maxRows": DEFAULT_MAX_ROWS, "tableRows": table_rows, "update": list(UPDATE_KEYWORDS),
+        "limits": {"maxRows": DEFAULT_MAX_ROWS, "timeoutS": DEFAULT_TIMEOUT, "tableRows": table_rows, "update": list(UPDATE_KEYWORDS),
                    "readOnly": read_only_message("{kw}"), "dataset": dataset_message("{kw}")},
         "reports": reports,
         "nodes": [[_compact(n[0]), n[1], n[2], n[3], n[4]] for n in nodes],

@@ -7,13 +7,15 @@
   ``<script type="application/octet-stream">`` blocks (data, never run); the page inflates them with the
   browser's ``DecompressionStream``: no request, so the page works from ``file://``.
 - Oxigraph's ``web.js`` (an ES module) is turned into a classic script by a fixed set of checked edits
-  (:func:`_oxigraph_classic`); vis-network is inlined from its one vendored copy in ``static/vis-network/``
-  (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
+  (:func:`_oxigraph_classic`) and put in a ``<script type="text/plain">`` block (data, never run in the page:
+  ``engine.js`` reads its text into the ``blob:`` Web Worker that runs the queries); vis-network is inlined
+  from its one vendored copy in ``static/vis-network/`` (licence banner kept); a vendored file that is missing or could end its block early is a :class:`KgViewError`.
 - Oxigraph (its script and its WebAssembly) is in a page only when the page queries its embedded graph: a
   page whose graph is not embedded (the corpus page, a graph too large) queries through ``kg serve`` and
   holds neither.
-- A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), WebAssembly compilation
-  (``'wasm-unsafe-eval'``, only in a page with the engine), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
+- A Content-Security-Policy allows our scripts and styles by hash (:func:`csp_hash`), and, only in a page with
+  the engine, WebAssembly compilation (``'wasm-unsafe-eval'``, which the worker inherits) and the query
+  engine's worker from ``blob:`` (``worker-src blob:``; else ``'none'``), images from ``data:``/``blob:`` (PNG export), requests to the page's own origin
   only (``connect-src 'self'``: ``/api/source`` and ``/sparql`` of ``kg serve``; opened from ``file://`` the
   page makes none) and nothing else.
 - The template is filled in one pass, so text inserted for one marker is never scanned for another.
@@ -36,7 +38,8 @@ from kg.resources import package_file
 _PACKAGE = "kg.explore.explorer"
 _MARKER = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 #: our scripts, in the order they run (one inline <script> for all, after the libraries)
-APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "sparql.js", "corpus.js", "source.js", "trace.js", "app.js")
+APP_SCRIPTS = ("util.js", "layout.js", "graph.js", "engine.js", "sparql.js", "corpus.js", "source.js", "trace.js",
+               "app.js")
 #: the versions embedded (kept in step with pyoxigraph; see static/oxigraph/README.md)
 OXIGRAPH_NPM = "0.5.11"
 VIS_NETWORK = "9.1.2"
@@ -54,7 +57,7 @@ def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
     # the SPARQL engine only where the page queries its embedded graph: a page whose graph is not embedded
     # (the corpus page, a graph above EMBED_MAX_BYTES) queries through kg serve and holds no wasm (~1.9 MB)
     engine = model.get("embedded") is not False
-    scripts = (a["vis_js"], a["ox_js"], a["app_js"]) if engine else (a["vis_js"], a["app_js"])
+    scripts = (a["vis_js"], a["app_js"])   # Oxigraph's script is data (text/plain) read by the worker
     parts = {
         "TITLE": html.escape(model.get("title") or "kg", quote=True),
         "CSP_SCRIPTS": " ".join([csp_hash(js) for js in scripts] + (["'wasm-unsafe-eval'"] if engine else [])),
@@ -62,8 +65,9 @@ def render_page(model: dict, nquads: bytes, fingerprint: str = "") -> str:
         "VIS_CSS": vis_css,
         "APP_CSS": app_css,
         "VIS_JS": a["vis_js"],
+        "CSP_WORKER": "blob:" if engine else "'none'",
         "ENGINE": (f'<script type="application/octet-stream" id="kg-wasm">{a["wasm_b64"]}</script>\n'
-                   f'<script>{a["ox_js"]}</script>\n') if engine else "",
+                   f'<script type="text/plain" id="kg-oxigraph">{a["ox_js"]}</script>\n') if engine else "",
         "APP_JS": a["app_js"],
         "GRAPH": graph_b64,
         "MODEL": json_for_script(model),
@@ -125,14 +129,15 @@ def _assets() -> dict[str, str]:
 
 
 #: (pattern, replacement, how many times it must match) turning wasm-bindgen's ES module into a classic
-#: script that defines ``window.kgOxigraph`` and never fetches (the wasm bytes are passed in by the page)
+#: script that defines ``self.kgOxigraph`` (in the engine's worker) and never fetches (the wasm bytes are passed
+#: in by the page)
 _OX_EDITS = [
     (r"^export class (\w+)", r"class \1", None),
     (r"^export function (\w+)", r"function \1", None),
     (r"new URL\('web_bg\.wasm', import\.meta\.url\)", "undefined", 1),
     (r"module_or_path = fetch\(module_or_path\);", "throw new Error('kg: no network');", 1),
     (r"^export \{ initSync, __wbg_init as default \};\s*$",
-     "window.kgOxigraph = { init: __wbg_init, initSync: initSync, Store: Store, namedNode: namedNode, "
+     "self.kgOxigraph = { init: __wbg_init, initSync: initSync, Store: Store, namedNode: namedNode, "
      "literal: literal, quad: quad, triple: triple, parse: parse };\n", 1),
 ]
 

@@ -221,7 +221,8 @@
       return failed(e);
     }
     if (res && typeof res.then === "function") {   // through kg serve: the answer comes later
-      st.textContent = "查询中… · querying kg serve";
+      st.textContent = S.useServer && S.server ? "查询中… · querying kg serve" :
+        "运行中… · running (Esc or 停止 Cancel stops it; time limit " + KG.engine.timeoutMs / 1000 + " s, as kg query)";
       return res.then(function (r) { return n === state.queryRun ? showResult(r) : null; },
                       function (e) { return n === state.queryRun ? failed(e) : null; });
     }

@@ -19,17 +19,13 @@
       .then(function (d) { return d && d.sparql ? d : null; }, function () { return null; });
   };
 
-  /* the embedded graph in Oxigraph's WebAssembly build */
+  /* the embedded graph in Oxigraph's WebAssembly build, in a Web Worker (engine.js) */
   function loadEmbedded() {
     var t0 = performance.now();
-    return KG.gunzip(KG.blockBytes("kg-wasm")).then(function (wasm) {
-      return window.kgOxigraph.init({ module_or_path: wasm });
-    }).then(function () {
-      return KG.gunzip(KG.blockBytes("kg-graph"));
-    }).then(function (nq) {
-      var store = new window.kgOxigraph.Store();
-      if (nq.length) store.load(nq, { format: "application/n-quads" });
-      S.store = store;
+    return Promise.all([KG.gunzip(KG.blockBytes("kg-wasm")), KG.gunzip(KG.blockBytes("kg-graph"))]).then(function (b) {
+      return KG.engine.load(b[0], b[1]);
+    }).then(function (store) {
+      S.store = KG.engine;
       S.size = store.size;
       S.loadMs = Math.round(performance.now() - t0);
       return store;
@@ -107,35 +103,17 @@
     return null;
   };
 
-  /* run q → {kind: "select"|"ask"|"graph", vars, rows (W3C JSON bindings), json (W3C JSON text), triples, ms}.
-     Throws Error with a message for refusals and bad SPARQL. */
+  /* run q → a Promise of {kind: "select"|"ask"|"graph", vars, rows (W3C JSON bindings), json (W3C JSON text),
+     triples, ms, truncated}, run in the engine's worker (engine.js: time limit, row cap, cancel).
+     Throws Error with a message for refusals; the Promise rejects for bad SPARQL, the time limit, a cancel. */
   S.run = function (q) {
     if (S.useServer && S.server) return S.runServer(q);
     var why = S.refusal(q);
     if (why) { var e = new Error(why); e.refused = true; throw e; }
     if (!S.store) throw new Error("查询引擎加载中… · the query engine is still loading");
-    var t0 = performance.now(), text = S.withPrefixes(q), res;
+    var text = S.withPrefixes(q);
     var form = /(^|[^?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])/i.exec(bare(text));
-    if (form && /^(CONSTRUCT|DESCRIBE)$/i.test(form[2])) {
-      var quads = S.store.query(text, { use_default_graph_as_union: true });
-      var cut = L.maxRows && quads.length > L.maxRows;
-      if (cut) quads = quads.slice(0, L.maxRows);
-      var triples = quads.map(function (x) { return [term(x.subject), term(x.predicate), term(x.object)]; });
-      return { kind: "graph", vars: ["subject", "predicate", "object"], triples: triples,
-               rows: triples.map(function (t) { return { subject: t[0], predicate: t[1], object: t[2] }; }),
-               ntriples: quads.map(function (x) { return x.toString() + " ."; }).join("\n") + (quads.length ? "\n" : ""),
-               ms: Math.round(performance.now() - t0), truncated: !!cut };
-    }
-    res = S.store.query(text, { use_default_graph_as_union: true, results_format: "application/sparql-results+json" });
-    var data = JSON.parse(res);
-    var ms = Math.round(performance.now() - t0);
-    if (typeof data.boolean === "boolean") return { kind: "ask", boolean: data.boolean, vars: ["boolean"], rows: [], json: res, ms: ms };
-    var rows = data.results.bindings, truncated = !!(L.maxRows && rows.length > L.maxRows);
-    if (truncated) {
-      rows = rows.slice(0, L.maxRows);
-      res = JSON.stringify({ head: data.head, results: { bindings: rows } });
-    }
-    return { kind: "select", vars: data.head.vars, rows: rows, json: res, ms: ms, truncated: truncated };
+    return KG.engine.query(text, !!(form && /^(CONSTRUCT|DESCRIBE)$/i.test(form[2])));
   };
 
   /* run q through kg serve (POST to /sparql of the page's own origin) → a Promise of the same answer as S.run;
@@ -208,15 +186,6 @@
     });
     return out;
   };
-
-  function term(t) {
-    if (t.termType === "NamedNode") return { type: "uri", value: t.value };
-    if (t.termType === "BlankNode") return { type: "bnode", value: t.value };
-    var o = { type: "literal", value: t.value };
-    if (t.language) o["xml:lang"] = t.language;
-    else if (t.datatype && t.datatype.value !== "http:" + "//www.w3.org/2001/XMLSchema#string") o.datatype = t.datatype.value;
-    return o;
-  }
 
   /* W3C SPARQL 1.1 Query Results CSV: header of variable names, values as plain strings, CRLF */
   S.csv = function (r) {
