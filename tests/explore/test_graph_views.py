@@ -98,6 +98,8 @@ def test_large_views_show_fewer_not_smaller(browser, seed, hash_):
         hidden = pg.js("kgExplorer.gview.hidden.length")
         listed = pg.js("document.querySelectorAll('#gv-more li[data-n]').length")
         assert listed == min(hidden, 300)
+        # the "Not drawn" heading stands over a list, never over nothing
+        assert pg.js("document.getElementById('gv-more-h').hidden") is (hidden == 0)
         if hidden:
             # what is listed can be drawn: a click draws it
             first = pg.js("Number(document.querySelector('#gv-more li[data-n]').dataset.n)")
@@ -123,6 +125,9 @@ def test_permalink_opens_the_neighbourhood_of_its_node(browser, seed):
         assert ids - {f"n{i}"} and ids - {f"n{i}"} <= near
         assert pg.js(f"kgExplorer.nodes[{i}].label") in pg.js("document.getElementById('graph-title').textContent")
         n1 = len(ids)
+        # everything drawn: no "Not drawn" heading over an empty list
+        assert pg.js("kgExplorer.gview.hidden.length") == 0
+        assert pg.js("document.getElementById('gv-more-h').hidden") is True
         # the page keeps the view in its URL
         assert "gv=node" in pg.js("location.hash") and "depth=1" in pg.js("location.hash")
         labels_ok(pg, "permalink")

@@ -114,3 +114,20 @@ def test_category_permalink_reopens_it(browser, seed):
         assert pg.js("document.getElementById('f-problem').value") == ten["value"]
         assert pg.js("document.getElementById('f-text').value") == "" and shown(pg) == want
         pg.check_clean()
+
+
+def test_every_trace_column_is_in_view_at_1600_px(browser, seed):
+    """At 1600×1000 the trace table's columns, the line numbers last, are all in view without scrolling
+    sideways, and a problem category cut short keeps its whole name in the tooltip."""
+    with Page(browser, seed["page"], engine=False) as pg:
+        assert pg.js("innerWidth") == 1600
+        wrap = pg.js("""(() => { const w = document.querySelector('#trace-table').closest('.tablewrap');
+            return [w.scrollWidth, w.clientWidth]; })()""")
+        assert wrap[0] <= wrap[1], wrap
+        last = pg.js("""(() => { const th = [...document.querySelectorAll('#trace-table th')].pop();
+            const w = th.closest('.tablewrap').getBoundingClientRect(), b = th.getBoundingClientRect();
+            return [th.textContent, b.right <= w.right + 0.5]; })()""")
+        assert "Line" in last[0] and last[1], last
+        cell = pg.js("""(() => { const td = document.querySelector('#trace-table tbody tr td:nth-child(3)');
+            return [td.title, td.textContent]; })()""")
+        assert cell[0] == cell[1] and cell[0]

@@ -62,8 +62,8 @@ EMBED_MAX_BYTES = 48 * 1024 * 1024
 #: a build of more reports than this gets the **corpus page** instead of the full page: every report (title,
 #: issuer, date, counts) and the documents and units several reports name, without the reports' text, facts
 #: and trace rows; a report opens in its own page served by ``kg serve`` (``/report/ID/explorer.html``).
-#: The full page grows by ~100 KB a report (10 MB at 100 reports) and is read whole into memory by the build
-#: and the browser: at 1,000 reports it would be ~100 MB, too large to open. ``KG_EXPLORER_MAX_REPORTS``
+#: The full page grows by ~130 KB a report (13 MB measured at 100 reports) and is read whole into memory by the build
+#: and the browser: at 1,000 reports it would be ~130 MB, too large to open. ``KG_EXPLORER_MAX_REPORTS``
 #: (environment) or ``kg build --explorer-max-reports N`` changes it.
 MAX_REPORTS = 150
 #: the shared documents and units the corpus page holds (the first of ``kg query shared_documents`` /

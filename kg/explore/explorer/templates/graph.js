@@ -724,6 +724,7 @@
     });
     if (V.hidden.length > 300) list.appendChild(KG.el("li", "muted", "… " + (V.hidden.length - 300)));
     if (V.kind === "corpus" && KG.corpus) KG.corpus.panel(list);      // the corpus page: the rest on demand (corpus.js)
+    KG.$("gv-more-h").hidden = !list.children.length;                  // no heading over an empty list
   };
   var aspectsFor = -1;
   function fillAspects() {

@@ -127,12 +127,17 @@
       td.appendChild(document.createTextNode(" 《" + d.label + "》"));
       tr.appendChild(td);
       tr.appendChild(KG.el("td", r.negated ? "neg" : "", KG.actionName(r.action)));
-      var tp = KG.el("td", "", label(r.prob)), ta = KG.el("td", "clip", label(r.asp));
+      // the problem category in at most two lines, the aspect and report in one: the whole text in the tooltip,
+      // so the line numbers stay in view at 1600 px
+      var tp = KG.el("td"), ta = KG.el("td", "clip", label(r.asp)), tr_ = KG.el("td", "clip rep", KG.reportLabel(r.r));
+      tp.appendChild(KG.el("div", "clamp2", label(r.prob)));
+      tp.title = label(r.prob);
       ta.title = label(r.asp);
+      tr_.title = KG.reportLabel(r.r);
       tr.appendChild(tp);
       tr.appendChild(ta);
-      tr.appendChild(KG.el("td", "", KG.reportLabel(r.r)));
-      tr.appendChild(KG.el("td", "", r.lines.join(", ")));
+      tr.appendChild(tr_);
+      tr.appendChild(KG.el("td", "lines", r.lines.join(", ")));
       frag.appendChild(tr);
     });
     body.appendChild(frag);
