@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.extract.lexicon import organs, vocab
+from kg.extract.lexicon import organs, roles, vocab
 from kg.extract.mentions.common import HAN, _is_han, _longest_first, _word_index
+from kg.extract.segment import segment
 
 
 NOUNISH = ("n", "nt", "nz", "ns", "nr", "nrfg", "nrt", "j", "l", "i", "vn", "an", "b", "a", "g", "ng", "eng", "x?")
@@ -56,8 +57,9 @@ def _head_of_word(w: str, f: str) -> bool | None:
     return False
 
 
-# one-character unit words that end a name after a noun (财务管理 + 部, 人事 + 科, 采购 + 办)
-SINGLE_UNIT_CHARS = "部司处厅局署院科室馆站队办"
+# one-character unit words that end a name after a noun (财务管理 + 部, 人事 + 科, 采购 + 办, 立案 + 庭,
+# 人事 + 股: the section of a county bureau)
+SINGLE_UNIT_CHARS = "部司处厅局署院科室馆站队办股庭"
 
 
 def _is_head(tok, prev) -> bool:
@@ -126,12 +128,32 @@ def _unglue(t):
     return [t]
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _role_tail(w: str) -> int:
+    """Length of the role word (组长, 主任 …) that ends ``w`` after a unit word (纪检监察组 + 组长),
+    0 when ``w`` is not a unit word glued to a role."""
+    for r in sorted(roles(), key=len, reverse=True):
+        if len(w) > len(r) and w.endswith(r) and _head_of_word(w[:-len(r)], "n"):
+            return len(r)
+    return 0
+
+
+def _unglue_role(t):
+    """``[t]``, or a unit word and the role glued to it: 纪检监察组组长 → 纪检监察组/n + 组长/n."""
+    n = _role_tail(t[2]) if _is_han(t[2]) else 0
+    if not n:
+        return [t]
+    return [(t[0], t[1] - n, t[2][:-n], "n"), (t[1] - n, t[1], t[2][-n:], "n")]
+
+
 def _merge_tokens(toks):
-    """Join 第N + 巡视组, and 驻 + unit, so that they walk as one token; cut glued tokens (对区)."""
+    """Join 第N + 巡视组, and 驻 + unit, so that they walk as one token; cut glued tokens (对区,
+    纪检监察组组长)."""
     out = []
     i = 0
     if any(len(t[2]) >= 2 and t[2][-1] in GLUED_TAILS and t[2][:-1] in GLUED_HEADS for t in toks):
         toks = [x for t in toks for x in _unglue(t)]
+    toks = [x for t in toks for x in _unglue_role(t)]
     n_toks = len(toks)
     while i < n_toks:
         t = toks[i]
@@ -317,9 +339,16 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
                 and toks[i - 1][2] in LEVEL_CHARS else i
         else:
             first = _walk_left(toks, i, text)
+            if _cut_at_inner_verb(toks, first, i):
+                first = _past_verb(toks, first - 1, text)
+                if first is None:
+                    continue      # 排放 + 管理处, 预防 + 控制中心 cut from a name: a verb and a unit word
         end = t[1]
-        if first and toks[first - 1][2] in v["class_before"] and not toks[first][3].startswith(PROPER_FLAGS):
-            continue              # 各单位, 有关部门, 所属企业党委: a class of units (not 所属中国工美…公司)
+        if first and (toks[first - 1][2] in v["class_before"] or _counted(toks, first - 1)) \
+                and not toks[first][3].startswith(PROPER_FLAGS):
+            continue              # 各单位, 有关部门, 11个党支部: a class of units (not 所属中国工美…公司)
+        if _counted(toks, i + 2) and (i + 3 > last or not toks[i + 3][3].startswith("n")):
+            continue              # 设立党员突击队46支: units of a kind, counted (not 县财政局2个科室)
         if 1 < first and i < last and toks[first - 1][2] in ("（", "(") and toks[i + 1][2] in ("）", ")") \
                 and heads[first - 2]:
             continue              # 部门党组（党委）: the other form of the unit before
@@ -327,7 +356,7 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
         name = text[start:end]
         if len(name) < 2 or name in v["generic_alone"] or name in v["not_units"] and name not in v["unit_heads"]:
             continue
-        if _is_class_name(name) or not _single_unit_ok(toks, i, first):
+        if _is_class_name(name) or not _single_unit_ok(toks, i, first) or not _stationed_ok(toks, first, i):
             continue
         if not UNIT_NAME_RE.fullmatch(name):
             continue
@@ -337,6 +366,69 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
             # 中央党校（国家行政学院）: one unit with its second name in brackets
             out.append(("organization", start, paren, t[0], t[1]))
     return out
+
+
+def _cut_at_inner_verb(toks, first: int, i: int) -> bool:
+    """Did the walk stop at a verb that may be inside the name ``toks[first..i]``: a verb before a
+    bare unit word (排放 + 管理处)? Not a verb and its object, a class word (融入 + 公司,
+    引领 + 保障 + 集团公司)."""
+    if not first or not _is_inner_verb(toks[first - 1]) or not _bare_unit(toks, first, i):
+        return False
+    return not (toks[i][2] in CLASS_OBJECTS and (first == i or toks[i - 1][3] == "v"))
+
+
+def _is_inner_verb(tok) -> bool:
+    """Is ``tok`` a verb that may stand inside a unit name (继续 in 继续教育学院, 预防 in
+    疾病预防控制中心), not a verb that governs one (落实, 督促: words of [boundary])?"""
+    w, f = tok[2], tok[3]
+    return f.startswith("v") and not f.startswith("vn") and len(w) >= 2 and _is_han(w) \
+        and w not in vocab()["boundary"]
+
+
+def _bare_unit(toks, first: int, i: int) -> bool:
+    """Is ``toks[first..i]`` a unit word after verbs only (管理处, 控制中心, 教育学院): a remainder
+    that names no unit by itself?"""
+    v = vocab()
+    w = toks[i][2]
+    cut = next((n for n in range(len(w) - 1, 0, -1) if w[-n:] in v["unit_heads"]), 0)
+    if w in v["generic_alone"]:
+        cut = len(w)
+    elif not cut and w[-1] in v["unit_suffix_chars"]:
+        cut = 1
+    words = list(toks[first:i]) + (list(_segment(w[:-cut])) if 0 < cut < len(w) else [])
+    return bool(cut) and all(x[2] in v["name_verbs"] or x[3].startswith("v") for x in words)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _segment(w: str):
+    """jieba tokens of a word's modifier (控制 of 控制中心)."""
+    return tuple(segment(w))
+
+
+# a name with a verb inside starts after one of these (由环境影响评价与排放管理处, 会同继续教育学院)
+LEFT_BOUNDS = ("、", "由", "会同", "联合", "与", "和", "同", "及", "对", "从", "在", "向", "经")
+
+
+def _past_verb(toks, k: int, text: str) -> int | None:
+    """First token of a name whose verb ``toks[k]`` is followed by a bare unit word (排放 + 管理处),
+    or None. The verb is the name's first word after a preposition (由继续教育学院), or comes after
+    a noun that is no unit word (疾病 + 预防, 评价 + 与 + 排放); the name found then starts after a
+    preposition or boundary word."""
+    before = toks[k - 1] if k else None
+    j = k - 1
+    if before is not None and before[2] in ("与", "和") and k >= 2 and toks[k - 2][3].startswith(("n", "vn")):
+        j = k - 2
+    elif before is None or before[2] in LEFT_BOUNDS or before[3].startswith("p"):
+        return k if before is not None else None
+    w, f = toks[j][2], toks[j][3]
+    if not (f.startswith(("n", "vn", "j", "l")) and not f.startswith(("nr", "ns")) and len(w) >= 2
+            and _is_han(w) and w not in vocab()["boundary"] and not _is_head_word(w)):
+        return None
+    first = _walk_left(toks, j, text)
+    left = toks[first - 1] if first else None
+    if left is None or left[2] in LEFT_BOUNDS or left[3].startswith(("p", "c")) or left[2] in vocab()["boundary"]:
+        return first
+    return None
 
 
 NOT_AFTER_SINGLE_UNIT = ("领导", "领导班子", "班子", "干部", "处级", "科级", "局级", "级")
@@ -362,6 +454,34 @@ def _single_unit_ok(toks, i: int, first: int) -> bool:
     if first == i and w[0] == "驻" and len(w) == 2:
         return False
     return True
+
+
+COUNT_RE = re.compile(r"[\d一二两三四五六七八九十百千万几多数]+")
+COUNT_CLASSIFIERS = "个家所支座"
+
+
+def _counted(toks, k: int) -> bool:
+    """Is ``toks[k]`` a classifier after a number (11 + 个, 46 + 支), or a number and classifier in one
+    token (12家)? Units named before or after one are a kind, counted: 11个党支部, 突击队46支."""
+    if not 0 <= k < len(toks):
+        return False
+    w = toks[k][2]
+    if len(w) > 1:
+        return w[-1] in COUNT_CLASSIFIERS and bool(COUNT_RE.fullmatch(w[:-1]))
+    return w in COUNT_CLASSIFIERS and k > 0 and bool(COUNT_RE.fullmatch(toks[k - 1][2]))
+
+
+# a body sent to (驻) a host unit is a team or office: 驻部纪检监察组, 驻村工作队, 驻京办
+STATIONED_ENDS = ("组", "队", "办", "办事处", "站")
+
+
+def _stationed_ok(toks, first: int, i: int) -> bool:
+    """Does a name ``toks[first..i]`` with a token 驻 (or 驻省, 驻部) end in a word of a sent body, not
+    with the host (驻集团公司, 驻省生态环境厅: the start of 驻…纪检监察组 cut before its team word)?
+    驻 inside a place token (驻马店市) is not one."""
+    if not any(t[2] == "驻" or len(t[2]) == 2 and t[2][0] == "驻" for t in toks[first:i + 1]):
+        return True
+    return toks[i][2].endswith(STATIONED_ENDS) and not toks[i][2].startswith("驻")
 
 
 # groups named by their task alone (整改工作小组): every unit sets one up, none is a body

@@ -1,0 +1,84 @@
+"""Unit names the walk left used to cut or take wrongly: a role glued to a unit word, unit
+endings of counties and courts (股, 庭), schools and mass organisations, verbs inside a name,
+and units counted or taken as a whole (a kind, not one body). Invented sentences."""
+from __future__ import annotations
+
+import pytest
+
+from .test_mention_rules import orgs
+
+
+def test_a_role_glued_to_a_team_word_does_not_cut_the_name():
+    # jieba: 纪检监察组组长 is one token; the unit before it must not end the name
+    got = orgs("驻控股公司纪检监察组组长王某某列席党组会议。")
+    assert "驻控股公司" not in got
+    got = orgs("市纪委监委驻市水务局纪检监察组组长李某某参加会议。")
+    assert not any(n.endswith(("驻市水务局", "水务局")) for n in got)
+    assert "驻控股公司纪检监察组" in orgs("支持驻控股公司纪检监察组履行监督责任。")
+
+
+def test_a_name_with_zhu_ends_in_a_sent_body():
+    assert orgs("驻控股公司召开会议。") == set()
+    assert "驻村工作队" in orgs("各村设立驻村工作队。")
+    assert "驻马店市财政局" in orgs("驻马店市财政局召开会议。")      # 驻 of a place name
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("由计划财务股对全县学校开展复查。", "计划财务股"),
+    ("2.由人事股对干部档案开展自查。", "人事股"),
+    ("从执行局、立案庭抽调干警。", "立案庭"),
+    ("在民二庭、执行局设立联络员。", "民二庭"),
+    ("发挥松岭师范学院附属中学示范作用。", "松岭师范学院附属中学"),
+    ("会同县总工会、县妇联开展调解。", "县总工会"),
+    ("会同县总工会、县妇联开展调解。", "县妇联"),
+])
+def test_unit_endings_of_sections_courts_schools_and_mass_organisations(sentence, unit):
+    assert unit in orgs(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "对各股室和学校整改情况开展检查。",
+    "明确牵头领导、责任股室和完成时限。",
+    "实现党支部与业务庭室对应设置。",
+    "清理参股投资14项。",
+    "承担国家和省级中小学教师培训项目。",
+    "选派教师赴县域中学开展支教。",
+])
+def test_class_words_of_sections_and_schools_are_not_units(sentence):
+    assert orgs(sentence) == set()
+
+
+@pytest.mark.parametrize("sentence, unit, fragment", [
+    ("三是由继续教育学院、财务处联合开展清查。", "继续教育学院", "教育学院"),
+    ("由科技创新部牵头推进。", "科技创新部", "创新部"),
+    ("由大气监测与排放管理处对审批权限进行梳理。", "大气监测与排放管理处", "管理处"),
+    ("加快推进疾病预防控制中心迁建项目。", "疾病预防控制中心", "控制中心"),
+])
+def test_a_verb_inside_a_name_does_not_cut_it(sentence, unit, fragment):
+    got = orgs(sentence)
+    assert unit in got
+    assert fragment not in got
+
+
+@pytest.mark.parametrize("sentence", [
+    "坚持把党的领导融入公司治理各环节。",
+    "以高质量党建引领保障集团公司高质量发展。",
+    "资金拨付财务处后逐笔核对。",
+    "党委督促财务处整改。",
+])
+def test_a_verb_governing_a_unit_is_not_taken_into_it(sentence):
+    assert not any(len(n) > 3 and n.endswith(("公司", "财务处")) for n in orgs(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "对排查出的11个软弱涣散党支部逐一整顿。",
+    "在全集团开展警示教育。",
+    "在重点项目一线设立党员突击队46支，开展攻关。",
+    "在污染防治领域组建党员先锋队12支。",
+])
+def test_counted_or_whole_units_are_a_kind(sentence):
+    assert orgs(sentence) == set()
+
+
+def test_a_unit_before_a_count_of_something_else_stays():
+    assert "县财政局" in orgs("由县财政局2个科室联合核查。")
