@@ -1,10 +1,14 @@
 """Unit names the walk left used to cut or take wrongly: a role glued to a unit word, unit
 endings of counties and courts (股, 庭), schools and mass organisations, verbs inside a name,
-and units counted or taken as a whole (a kind, not one body). Invented sentences."""
+and units counted or taken as a whole (a kind, not one body); an award verb glued to the
+award's name (获霞川省). Invented sentences."""
 from __future__ import annotations
 
 import pytest
 
+from kg.extract.mentions import extract
+
+from ..conftest import make_text
 from .test_mention_rules import orgs
 
 
@@ -82,3 +86,18 @@ def test_counted_or_whole_units_are_a_kind(sentence):
 
 def test_a_unit_before_a_count_of_something_else_stays():
     assert "县财政局" in orgs("由县财政局2个科室联合核查。")
+
+
+def awards(s: str) -> set[str]:
+    return {m.text for m in extract(make_text(s))[0] if m.kind == "award"}
+
+
+@pytest.mark.parametrize("sentence, award", [
+    ("新材料公司项目获霞川省科学技术进步奖一等奖。", "霞川省科学技术进步奖"),
+    ("“桥梁检测研究”项目获岭西省科学技术进步奖二等奖1项。", "岭西省科学技术进步奖"),
+    ("该成果荣获国家级教学成果奖。", "国家级教学成果奖"),
+])
+def test_a_verb_glued_to_an_award_name_is_cut_off(sentence, award):
+    got = awards(sentence)
+    assert award in got
+    assert not any(a.startswith(("项目获", "获")) for a in got)

@@ -24,6 +24,7 @@ def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]
     token end)``; the caller drops those whose token is in a title."""
     v = vocab()
     out = []
+    toks = [x for t in toks for x in _unglue_award_verb(t)]
     for i, t in enumerate(toks):
         w = t[2]
         if not w.endswith("奖") or w in v["not_awards"] or GRADE_RE.fullmatch(w):
@@ -37,6 +38,22 @@ def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]
             continue
         out.append(("award", start, t[1], t[0], t[1]))
     return out
+
+
+def _unglue_award_verb(t):
+    """``[t]`` (a verb of [award_before] tagged as one), or the verb and the name jieba glued to
+    it: 获霞川省 → 获/v + 霞川省, 获岭/ns → 获/v + 岭/ns (the longest verb that leaves two
+    characters, or one of a place name)."""
+    w = t[2]
+    if w in vocab()["award_before"]:
+        return [(t[0], t[1], w, "v")]        # 荣获/nr: a verb, which ends the name on its left
+    for verb in _longest_first("award_before"):
+        if w.startswith(verb) and len(w) > len(verb):
+            if len(w) - len(verb) < (1 if t[3].startswith(("ns", "nr")) else 2) or not _is_han(w):
+                return [t]
+            k = t[0] + len(verb)
+            return [(t[0], k, verb, "v"), (k, t[1], w[len(verb):], t[3])]
+    return [t]
 
 
 @lru_cache(maxsize=1)
