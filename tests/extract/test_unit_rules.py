@@ -101,3 +101,29 @@ def test_a_verb_glued_to_an_award_name_is_cut_off(sentence, award):
     got = awards(sentence)
     assert award in got
     assert not any(a.startswith(("项目获", "获")) for a in got)
+
+
+def orgs_of(s: str, issuer: str) -> set[str]:
+    return {m.text for m in extract(make_text(s), None, issuer)[0] if m.kind == "organization"}
+
+
+def test_the_issuers_place_cut_by_jieba_is_whole_again():
+    # jieba: 霁/vg + 州市: the name must not start inside the report's own place name
+    issuer = "中共霁州市卫生健康委员会党组"
+    got = orgs_of("霁州市第一人民医院党委被评为先进基层党组织。", issuer)
+    assert "霁州市第一人民医院党委" in got
+    assert "州市第一人民医院党委" not in got
+    assert "州市第一人民医院党委" in orgs_of("霁州市第一人民医院党委被评为先进基层党组织。", "中共某某局党组")
+    got = orgs_of("加快推进霁州市疾病预防控制中心迁建项目。", issuer)
+    assert "霁州市疾病预防控制中心" in got
+    assert "控制中心" not in got
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("领导小组办公室设在委办公室。", "委办公室"),
+    ("领导小组办公室设在局办公室。", "局办公室"),
+])
+def test_the_issuers_one_character_short_form_opens_its_office(sentence, unit):
+    got = orgs(sentence)
+    assert unit in got
+    assert "办公室" not in got

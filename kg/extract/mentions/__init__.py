@@ -11,7 +11,8 @@ the field, ``kg/lexicon/``) and regular expressions:
   it, up to a boundary word (成立, 发挥, 会同, 学习 …), a preposition, a list marker ((一), 1.)
   or punctuation. A level word (县, 市委) starts a name unless a place name precedes it; 和/与
   between two nouns stays inside a name (住房和城乡建设局); a name after 各/有关/所属 or starting
-  with 基层/地方/直属单位 … names a class of units and is dropped;
+  with 基层/地方/直属单位 … names a class of units and is dropped; a name that starts inside the
+  issuer's own place name (jieba: 霁/vg + 阳市…) is widened to the whole place;
 * awards: words ending in 奖 (not 奖励/奖惩/评奖 …) or titles after 获评/荣获 ending
   in 样板支部/称号 …;
 * activities: “quoted” names introduced by 开展/启动/实施/开设 … or followed by
@@ -36,7 +37,7 @@ import re
 # imported from here by the tests
 from kg.extract.mentions.activities import _activities
 from kg.extract.mentions.awards import _awards_only_tokens, _awards_regex
-from kg.extract.mentions.common import _Mask, bracket_spans, sentences
+from kg.extract.mentions.common import HAN, _Mask, bracket_spans, sentences
 from kg.extract.mentions.figures import _figures
 from kg.extract.mentions.people import _people
 from kg.extract.mentions.runs import BLOCK_RE, _name_runs, _names_in_run
@@ -69,6 +70,28 @@ PAGE_FURNITURE_RE = re.compile(r"^(?:首页|当前位置|您的位置|您现在�
 ADDRESS_RE = re.compile(r"(?:通信地址|通讯地址|联系地址|地址)[:：][^；;。，\n]{0,40}?\d+号")
 
 
+# the place at the start of the issuer's name: 中共霁阳市卫生健康委员会党组 → 霁阳市
+ISSUER_PLACE_RE = re.compile(rf"(?:中共)?([{HAN}]{{2,4}}?[省市县区])")
+
+
+def _issuer_place(issuer: str) -> str:
+    """The place name that opens the issuer's name (霁阳市, 岚坪县), else ""."""
+    m = ISSUER_PLACE_RE.match(issuer or "")
+    return m.group(1) if m else ""
+
+
+def _widen_to_place(m: EntityMention, src: str, place: str) -> EntityMention:
+    """A unit name that starts inside the report's own place name, which jieba cut (霁/vg +
+    阳市第一人民医院), widened to the whole place: 霁阳市第一人民医院."""
+    if m.kind != "organization":
+        return m
+    s = m.span.start
+    for k in range(1, len(place) - 1):
+        if m.text.startswith(place[k:]) and src[max(s - k, 0):s] == place[:k]:
+            return EntityMention(m.kind, src[s - k:m.span.end], Span(s - k, m.span.end))
+    return m
+
+
 def extract(text: Text, report: Report | None = None, issuer: str = "") -> tuple[list[EntityMention], list[Figure]]:
     """Entity mentions (organization, award, activity, person) and stated figures of ``text``."""
     src = text.text
@@ -86,6 +109,9 @@ def extract(text: Text, report: Report | None = None, issuer: str = "") -> tuple
     mentions += _awards_regex(src, titles)
     mentions += _activities(src, titles)
     mentions += _people(src, titles)
+    place = _issuer_place(issuer)
+    if place:
+        mentions = [_widen_to_place(m, src, place) for m in mentions]
     awards = [m.span for m in mentions if m.kind == "award"]
     mentions = [m for m in mentions if m.kind != "organization"
                 or not any(a.start < m.span.end and m.span.start < a.end for a in awards)]

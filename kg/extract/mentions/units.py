@@ -3,8 +3,9 @@
 ``_organizations(text, toks)`` takes a span of text and its jieba tokens and returns
 ``("organization", start, end, head start, head end)`` for every name that ends in a unit head (委员会,
 领导小组, a noun ending in 部/司/处 …): which token is a head (``_head_of_word``, ``_is_head``), the walk left
-to the name's start (``_walk_left``, which awards use too), and the checks that drop a class of units
-(各单位, 基层作协), a rank (局领导) or a verb and a class word (建设集团).
+to the name's start (``_walk_left``, which awards use too; past a verb inside a name with
+``_past_verb``: 疾病预防控制中心), and the checks that drop a class of units (各单位, 基层作协,
+11个党支部), a rank (局领导), a verb and a class word (建设集团) or a host cut from a sent body (驻集团公司).
 """
 from __future__ import annotations
 
@@ -286,6 +287,11 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
             j -= 1
             n += 1
             continue
+        if j == i - 1 and w in SHORT_FORMS and toks[i][2] in OFFICE_WORDS:
+            first = j             # 设在委办公室: the issuer's one-character short form (委, 局, 厅)
+            j -= 1
+            n += 1
+            continue
         if _ends_name(w, f):
             break
         if _starts_level(w):
@@ -296,6 +302,11 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
         j -= 1
         n += 1
     return first
+
+
+# one-character short forms of a unit (the 委 of 卫生健康委员会, 局, 厅) before the offices inside it
+SHORT_FORMS = ("委", "局", "厅", "院", "校", "署")
+OFFICE_WORDS = ("办公室", "党委", "机关党委", "纪委", "机关纪委", "党组", "党总支", "办公厅")
 
 
 UNIT_NAME_RE = re.compile(rf"[{HAN}（）()]+")
@@ -428,7 +439,12 @@ def _past_verb(toks, k: int, text: str) -> int | None:
     left = toks[first - 1] if first else None
     if left is None or left[2] in LEFT_BOUNDS or left[3].startswith(("p", "c")) or left[2] in vocab()["boundary"]:
         return first
+    if len(left[2]) == 1 and left[3] in BOUND_MORPHEMES:
+        return first              # 霁/vg + 阳市疾病预防控制中心: a place cut by jieba (extract widens it)
     return None
+
+
+BOUND_MORPHEMES = ("vg", "ng", "g", "ag")
 
 
 NOT_AFTER_SINGLE_UNIT = ("领导", "领导班子", "班子", "干部", "处级", "科级", "局级", "级")
