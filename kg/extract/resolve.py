@@ -31,6 +31,8 @@ from kg.model import Entity, EntityMention
 
 INSPECTOR_RE = re.compile(r"第[一二三四五六七八九十\d]+(?:巡视|巡察)(?:小)?组|(?:巡视|巡察)[一二三四五六七八九十\d]+组")
 ORDINAL_IN_RE = re.compile(r"第[一二三四五六七八九十\d]+")
+# a party branch is named with the unit it sits in (…有限公司清溪工厂党支部, …保健院儿科党支部)
+BRANCH_WORDS = ("党支部", "党总支", "支部")
 ISSUER_RE = re.compile(r"(中共[\u4e00-\u9fff（）]{2,30}?(?:党组|委员会|党委|党工委))(?:关于|$)")
 NORM_RE = re.compile(r"[“”‘’\"'《》\s·・]")
 DOUBLED_RES = tuple(re.compile(r"([\u4e00-\u9fff]{%d})\1" % n) for n in (4, 3, 2))
@@ -205,8 +207,8 @@ def _split_unit(loc: str, prefixes: set[str], ctx: _Context) -> tuple[str, str] 
         a = loc[:n]
         if a in prefixes and not LEVEL_COMMITTEE_RE.fullmatch(a):     # 市委组织部 is one name
             b = loc[n:]
-            if b.startswith(("驻", "派驻")) or ORDINAL_IN_RE.search(b):
-                continue        # 第一党支部, 驻联络协调部纪检监察组: not a unit without A
+            if b.startswith(("驻", "派驻")) or ORDINAL_IN_RE.search(b) or b.endswith(BRANCH_WORDS):
+                continue        # 第一党支部, 清溪工厂党支部, 驻联络协调部纪检监察组: not a unit without A
             if b not in v["generic_alone"] and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()):
                 return a, b
     return None

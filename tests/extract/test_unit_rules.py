@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.mentions import extract
+from kg.extract.resolve import resolve
 
 from ..conftest import make_text
 from .test_mention_rules import orgs
@@ -114,6 +115,7 @@ def test_the_issuers_place_cut_by_jieba_is_whole_again():
     assert "霁州市第一人民医院党委" in got
     assert "州市第一人民医院党委" not in got
     assert "州市第一人民医院党委" in orgs_of("霁州市第一人民医院党委被评为先进基层党组织。", "中共某某局党组")
+    assert "霁州市中心医院" in orgs_of("组织霁州市中心医院、市妇幼保健院开展帮扶。", issuer)
     got = orgs_of("加快推进霁州市疾病预防控制中心迁建项目。", issuer)
     assert "霁州市疾病预防控制中心" in got
     assert "控制中心" not in got
@@ -127,3 +129,21 @@ def test_the_issuers_one_character_short_form_opens_its_office(sentence, unit):
     got = orgs(sentence)
     assert unit in got
     assert "办公室" not in got
+
+
+@pytest.mark.parametrize("sentence", [
+    "部分委属医院没有执行采购办法。",
+    "组织市属三级医院与基层医疗机构结对。",
+    "推动全市公立医院综合改革。",
+])
+def test_units_named_by_whom_they_belong_to_are_a_kind(sentence):
+    assert orgs(sentence) == set()
+
+
+def test_a_party_branch_keeps_the_unit_it_sits_in():
+    s = ("推动青禾建材有限公司完成改造。青禾建材有限公司桐溪工厂党支部获评先进，"
+         "县人民医院儿科党支部获评先进。县人民医院召开会议。")
+    ms, _ = extract(make_text(s))
+    names = {e.name for e in resolve(ms, "中共某某局党组", s) if e.kind == "organization"}
+    assert {"青禾建材有限公司桐溪工厂党支部", "县人民医院儿科党支部"} <= names
+    assert not {"桐溪工厂党支部", "儿科党支部"} & names

@@ -86,7 +86,7 @@ def _widen_to_place(m: EntityMention, src: str, place: str) -> EntityMention:
     if m.kind != "organization":
         return m
     s = m.span.start
-    for k in range(1, len(place) - 1):
+    for k in range(1, len(place)):
         if m.text.startswith(place[k:]) and src[max(s - k, 0):s] == place[:k]:
             return EntityMention(m.kind, src[s - k:m.span.end], Span(s - k, m.span.end))
     return m
