@@ -135,6 +135,7 @@ def test_the_issuers_one_character_short_form_opens_its_office(sentence, unit):
     "部分委属医院没有执行采购办法。",
     "组织市属三级医院与基层医疗机构结对。",
     "推动全市公立医院综合改革。",
+    "以整改实效推动建设高水平师范大学。",
 ])
 def test_units_named_by_whom_they_belong_to_are_a_kind(sentence):
     assert orgs(sentence) == set()

@@ -369,6 +369,8 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
             continue
         if _is_class_name(name) or not _single_unit_ok(toks, i, first) or not _stationed_ok(toks, first, i):
             continue
+        if first < i and toks[first][2] in v["name_verbs"] and _is_class_name(text[toks[first + 1][0]:end]):
+            continue              # 建设 + 高水平师范大学: a verb and a kind of unit
         if not UNIT_NAME_RE.fullmatch(name):
             continue
         out.append(("organization", start, end, t[0], t[1]))
@@ -430,14 +432,14 @@ def _past_verb(toks, k: int, text: str) -> int | None:
     if before is not None and before[2] in ("与", "和") and k >= 2 and toks[k - 2][3].startswith(("n", "vn")):
         j = k - 2
     elif before is None or before[2] in LEFT_BOUNDS or before[3].startswith("p"):
-        return k if before is not None else None
+        return k if before is not None else None    # 由 + 继续教育学院 (not 进一步 + 增强作协)
     w, f = toks[j][2], toks[j][3]
     if not (f.startswith(("n", "vn", "j", "l")) and not f.startswith(("nr", "ns")) and len(w) >= 2
             and _is_han(w) and w not in vocab()["boundary"] and not _is_head_word(w)):
         return None
     first = _walk_left(toks, j, text)
     left = toks[first - 1] if first else None
-    if left is None or left[2] in LEFT_BOUNDS or left[3].startswith(("p", "c")) or left[2] in vocab()["boundary"]:
+    if left is None or _bounds_left(left):
         return first
     if len(left[2]) == 1 and left[3] in BOUND_MORPHEMES:
         return first              # 霁/vg + 阳市疾病预防控制中心: a place cut by jieba (extract widens it)
@@ -445,6 +447,11 @@ def _past_verb(toks, k: int, text: str) -> int | None:
 
 
 BOUND_MORPHEMES = ("vg", "ng", "g", "ag")
+
+
+def _bounds_left(tok) -> bool:
+    """Does a name with a verb inside start right after ``tok``: a preposition, 、 or a boundary word?"""
+    return tok[2] in LEFT_BOUNDS or tok[3].startswith(("p", "c")) or tok[2] in vocab()["boundary"]
 
 
 NOT_AFTER_SINGLE_UNIT = ("领导", "领导班子", "班子", "干部", "处级", "科级", "局级", "级")
