@@ -148,3 +148,8 @@ def test_a_party_branch_keeps_the_unit_it_sits_in():
     names = {e.name for e in resolve(ms, "中共某某局党组", s) if e.kind == "organization"}
     assert {"青禾建材有限公司桐溪工厂党支部", "县人民医院儿科党支部"} <= names
     assert not {"桐溪工厂党支部", "儿科党支部"} & names
+
+
+def test_a_quoted_title_after_a_verb_that_confers_it_is_an_award():
+    assert "全县卫生系统服务示范医院" in awards("县人民医院被评为“全县卫生系统服务示范医院”。")
+    assert not awards("该项目获批“县级重点建设项目”。")

@@ -65,9 +65,17 @@ def _award_re() -> re.Pattern:
     return re.compile(rf"(?:{before})“?([{HAN}]{{2,24}}?(?:{suffix}))(?=[^{HAN}]|$|称号|[一二三特]等奖|金奖|银奖|铜奖)")
 
 
+@lru_cache(maxsize=1)
+def _quoted_award_re() -> re.Pattern:
+    """A verb of [award_before] that confers a title and a quoted title: 被评为“全省…示范医院” (any
+    ending; not 获批/入选, which take projects and lists)."""
+    before = "|".join(w for w in _longest_first("award_before") if w not in ("获批", "入选"))
+    return re.compile(rf"(?:{before})“([{HAN}]{{4,24}})”")
+
+
 def _awards_regex(text, mask):  # noqa: D103 (see _award_re)
     out = []
-    for m in _award_re().finditer(text):
+    for m in [*_award_re().finditer(text), *_quoted_award_re().finditer(text)]:
         if mask.covers(m.start(1), m.end(1)):
             continue
         out.append(EntityMention("award", m.group(1), Span(m.start(1), m.end(1))))
