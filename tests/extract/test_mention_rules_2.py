@@ -23,6 +23,27 @@ def figures(s: str) -> set[tuple[float, str]]:
     return {(f.value, f.unit) for f in extract(make_text(s))[1]}
 
 
+# --------------------------------------------------------------------------- awards
+
+def test_a_quoted_title_after_a_verb_that_confers_it_is_an_award():
+    s = "某某支部被评为“全县五星级党支部”，某某医院荣获“全省公立医院党建工作示范医院”称号。"
+    assert found(s, "award") == {"全县五星级党支部", "全省公立医院党建工作示范医院"}
+
+
+def test_a_quoted_phrase_after_other_verbs_is_not_an_award():
+    assert found("群众获得“实惠”，项目入选“样板”。", "award") == set()
+
+
+def test_an_award_name_starts_after_the_verb():
+    # jieba glues 获 to an unknown place name (获霞岭省): the name is cut after the verb all the same
+    assert found("“新型保温材料”项目获霞岭省科学技术进步奖一等奖。", "award") == {"霞岭省科学技术进步奖"}
+
+
+def test_a_bare_award_verb_in_a_list_of_who_does_what():
+    assert found("形成能者上、优者奖、庸者下的导向。", "award") == set()
+    assert "杰出青年奖" in found("学校设立杰出青年奖。", "award")
+
+
 # --------------------------------------------------------------------------- figures
 
 def test_files_sums_days_and_pairs_are_counted():
