@@ -58,3 +58,14 @@ def test_pairs_only_after_digits():
 def test_a_bare_ten_thousand_is_not_a_numeral():
     assert figures("全县万人起诉率同比下降5.1%。") == {(5.1, "%")}
     assert cn_number("万") is None and cn_number("百") is None and cn_number("十万") == 100000.0
+
+
+# --------------------------------------------------------------------------- activities
+
+def test_activities_introduced_by_pushing_or_ending_before_and():
+    s = "推行“党建+窗口服务”工作模式，统筹推进营商环境优化提升行动和巡察整改。"
+    assert {"党建+窗口服务", "营商环境优化提升行动"} <= found(s, "activity")
+
+
+def test_a_quoted_rule_after_pushing_is_not_an_activity():
+    assert found("推行“首问负责”制度。", "activity") == set()
