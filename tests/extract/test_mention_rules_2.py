@@ -23,6 +23,31 @@ def figures(s: str) -> set[tuple[float, str]]:
     return {(f.value, f.unit) for f in extract(make_text(s))[1]}
 
 
+# --------------------------------------------------------------------------- people
+
+@pytest.mark.parametrize("sentence, name", [
+    ("党组成员、副局长罗晓梅具体负责办公室日常工作。", "罗晓梅"),      # an adjective after a name jieba knows
+    ("驻某某集团纪检监察组组长吴建华到会指导。", "吴建华"),              # a name jieba cuts, then a verb
+    ("驻某某集团纪检监察组组长梁国栋列席党组会议。", "梁国栋"),          # 列席: a word of PERSON_AFTER
+])
+def test_a_name_after_a_role_whatever_word_follows(sentence, name):
+    assert found(sentence, "person") == {name}
+
+
+@pytest.mark.parametrize("sentence", ["党委书记高度重视。", "组长单位要加强协调。", "组长张强调要抓好落实。"])
+def test_words_after_a_role_that_are_not_names(sentence):
+    assert found(sentence, "person") == set()
+
+
+def test_a_deputy_role_keeps_its_prefix():
+    assert roles("党组成员、副厅长罗晓梅具体负责。") == {"罗晓梅": "党组成员、副厅长"}
+
+
+def test_an_office_taken_belongs_to_the_person_before():
+    got = roles("成立由党委书记唐明远任组长、校长许文博任副组长的领导小组。")
+    assert got == {"唐明远": "党委书记", "许文博": "校长"}
+
+
 # --------------------------------------------------------------------------- awards
 
 def test_a_quoted_title_after_a_verb_that_confers_it_is_an_award():
