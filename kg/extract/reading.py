@@ -28,6 +28,7 @@ from pathlib import Path
 
 from kg.errors import KgInputError
 from kg.extract import sources
+from kg.extract.segment import cutter     # its dictionary is loaded at the first cut, not on import
 from kg.model import Anomaly, Span, Text
 
 MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly not one
@@ -280,7 +281,6 @@ def _ends_in_open_word(par: str) -> bool:
     (…执法稽查，对; …由区市场监管局和), not as the end of a word (存在, 目的, 涉及)?"""
     if not par or par[-1] not in OPEN_WORDS:
         return False
-    from kg.extract.segment import cutter    # deferred: the dictionary is loaded only when needed
     tail = par[-6:]
     nxt = cutter().route(tail)
     x = 0
