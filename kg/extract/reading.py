@@ -11,6 +11,13 @@ normalized text is a verbatim piece of one or two original lines.
 >>> t.anomalies[0].kind, t.line_of(10)
 ('broken_paragraph', 3)
 
+A paragraph is also broken when a line ends inside a 《 “ （ opened on it, or on a preposition,
+conjunction or particle standing as a word (…执法稽查，对). A hard-wrapped text (a newspaper page
+copied line by line: most long lines one width, blank lines between paragraphs) has its full-width
+lines joined without an anomaly; a printed page's running header, page numbers and continuation
+notes are removed, the text is joined across them, and the lines removed at one place are a
+``page_furniture`` anomaly.
+
 A report that stops mid-sentence (a page cut) or with a continuation note (（下转第3版）) is
 ``truncated``: the flag is set and a ``truncated`` anomaly quotes its last clause.
 
@@ -272,8 +279,9 @@ def wrap_width(lines: list[str]) -> int | None:
 
 
 def _open_bracket(line: str) -> bool:
-    """Does ``line`` end inside a 《 “ （ opened on it (印发《岚坪县人民)?"""
-    return any(line.rfind(a) > line.rfind(b) for a, b in OPENERS)
+    """Does ``line`` end inside a 《 “ （ opened on it (印发《岚坪县人民)? A line that ends a sentence
+    (。) does not, whatever a stray bracket before it."""
+    return line[-1] not in TERMINAL and any(line.rfind(a) > line.rfind(b) for a, b in OPENERS)
 
 
 def _ends_in_open_word(par: str) -> bool:
@@ -287,6 +295,19 @@ def _ends_in_open_word(par: str) -> bool:
     while nxt[x] < len(tail):
         x = nxt[x]
     return x == len(tail) - 1
+
+
+def _furniture_anomaly(lines: list[str], removed: list[int], furniture: dict[int, str], pos: int) -> Anomaly:
+    """One ``page_furniture`` anomaly for the furniture lines ``removed`` at one place (a page break),
+    quoting whole lines as long as they fit in ``QUOTE_MAX`` characters; its span is the empty span
+    where they were removed."""
+    quote = lines[removed[0]][:QUOTE_MAX]
+    for k in removed[1:]:
+        if len(quote) + 1 + len(lines[k]) > QUOTE_MAX:
+            break
+        quote += " " + lines[k]
+    what = ", ".join(f"{furniture[k]} (line {k + 1})" for k in removed)
+    return Anomaly("page_furniture", quote, Span(pos, pos), f"{what} of a printed page; removed")
 
 
 def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
@@ -330,10 +351,9 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
             prev = tail = ""
             prev_sentence = prev_stopped = False
             prev_len = prev_commas = 0
-        for k in removed:
-            anomalies.append(Anomaly("page_furniture", lines[k], Span(pos, pos),
-                                     f"{furniture[k]} (line {k + 1}) of a printed page; removed"))
-        removed.clear()
+        if removed:
+            anomalies.append(_furniture_anomaly(lines, removed, furniture, pos))
+            removed.clear()
         if joined and not wrapped:
             before = tail
             a_start = pos - len(before)
@@ -351,9 +371,8 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
         prev_commas += text.count("，") + text.count(",")
         prev_stopped = prev_stopped or any(c in text for c in SENTENCE_STOPS)
         prev_sentence = _running_text(prev_len, prev_commas, prev_stopped)
-    for k in removed:
-        anomalies.append(Anomaly("page_furniture", lines[k], Span(pos, pos),
-                                 f"{furniture[k]} (line {k + 1}) of a printed page; removed"))
+    if removed:
+        anomalies.append(_furniture_anomaly(lines, removed, furniture, pos))
     normalized = "".join(out)
     truncated = False
     _, end = body_end(normalized)

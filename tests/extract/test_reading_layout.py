@@ -37,9 +37,10 @@ def test_hard_wrapped_blocks_are_paragraphs_joined_without_alarms():
     assert pars[3] == PARS[3] + PARS[4]         # a block that ends mid-sentence is joined …
     broken = [a for a in t.anomalies if a.kind == "broken_paragraph"]
     assert [a.text for a in broken] == ["整改责任，组织纪检干部到村级组织开展监督检查3轮"]   # … the only broken paragraph
-    furniture = [a.text for a in t.anomalies if a.kind == "page_furniture"]
-    assert furniture == ["（下转第3版）", "- 1 -", "某某日报  2024年6月3日  第3版", "（上接第2版）",
-                         "- 2 -", "某某日报  2024年6月3日  第3版"]
+    furniture = [a for a in t.anomalies if a.kind == "page_furniture"]      # one for each page break
+    assert [a.text for a in furniture] == ["（下转第3版） - 1 - 某某日报  2024年6月3日  第3版 （上接第2版）",
+                                           "- 2 - 某某日报  2024年6月3日  第3版"]
+    assert len({a.span for a in t.anomalies}) == len(t.anomalies)   # one graph node each
     assert "日报" not in t.text and "转第" not in t.text and "接第" not in t.text
     # evidence still points at the original lines: the words after the page break are on their own line
     src_lines = src.split("\n")
@@ -63,6 +64,11 @@ def test_line_ending_inside_an_open_title_is_joined():
     t = read_bytes("（1）认真执行《工作指引》，印发《某某县人民\n法院执行案件流程管理办法》，实行节点管控。\n".encode(), "x")
     assert t.text == "（1）认真执行《工作指引》，印发《某某县人民法院执行案件流程管理办法》，实行节点管控。"
     assert [a.kind for a in t.anomalies] == ["broken_paragraph"]
+
+
+def test_stray_quote_before_a_full_stop_joins_nothing():
+    t = read_bytes("一是开展“回头看。\n整改工作取得成效。\n".encode(), "x")
+    assert t.text.count("\n") == 1 and not t.anomalies
 
 
 def test_paragraph_ending_on_a_preposition_or_conjunction_is_broken():
