@@ -7,7 +7,8 @@
   segmentation of the text around it, with and without the doubling, is compared; a
   legitimate reduplication (常常, 层层, 原原本本) or a doubling across two words
   (学习|习近平, 常委会|会议) costs little, a slip costs a lot (the single form reads as
-  ordinary words, the doubled one does not). Doublings that the grammar makes, whatever
+  ordinary words, the doubled one does not); a dictionary word written twice whole (组织组织开展)
+  is a slip whatever the cost. Doublings that the grammar makes, whatever
   the dictionary says, are not slips either: a classifier doubled to mean "every one"
   before a predicate (件件有落实, 人人都) or in parallel with another doubling (条条有整改、
   件件有落实; 人人…个个…); a numeral inside a numeral (十五五, 十四五); a unit name's last
@@ -21,7 +22,7 @@
 * ``count_mismatch``: a stated number of regulations made or revised versus the
   number of the unit's own regulations listed (when ``listed_regulations`` is given).
 
-The reading stage reports ``broken_paragraph`` and ``truncated`` anomalies. Every check is
+The reading stage reports ``broken_paragraph``, ``truncated`` and ``page_furniture`` anomalies. Every check is
 linear in the text, and an anomaly quotes at most ``QUOTE_MAX`` (80) characters: a block or a
 long repeated sentence is quoted from its start (its span covers all of it).
 """
