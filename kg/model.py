@@ -31,7 +31,7 @@ class Span:
 class Anomaly:
     """A slip in the source: ``kind`` is a code such as ``repeated_phrase``,
     ``repeated_sentence``, ``broken_paragraph``, ``truncated``, ``web_header``, ``web_footer``,
-    ``count_mismatch``; ``text`` is the quoted source text (for a broken
+    ``page_furniture``, ``count_mismatch``; ``text`` is the quoted source text (for a broken
     paragraph the two joined parts with ``|`` between them)."""
 
     kind: str

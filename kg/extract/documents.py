@@ -53,6 +53,13 @@ PERIODICAL_BEFORE_RE = re.compile(r"(?:会刊|内刊|院刊|校刊|馆刊|报刊
 PERIODICAL_AFTER_RE = re.compile(r"^(?:上|等)?(?:刊发|刊登|刊载|发表|登载|开设|开辟|设立)")
 # words of rules: a compilation of them (汇编《某某局规章制度汇编》) is the unit's regulation
 RULE_WORDS = ("制度", "规章", "内部控制", "内控", "办法", "规定", "细则")
+# set phrases that hold a rule word without naming rules (违反中央八项规定精神典型案例通报汇编)
+RULE_SET_PHRASES_RE = re.compile(r"八项规定")
+# what a compilation compiles is named right before 汇编/选编: 规章制度汇编 (rules), 典型案例通报汇编 (not)
+COMPILED_RULES_RE = re.compile(r"(?:" + "|".join(RULE_WORDS) + r")(?:文件|资料)?(?:汇编|选编)")
+COMPILATION_RE = re.compile(r"汇编|选编")
+# a version or edition after a title (（试行）, （2023年版）): a short form leaves it out
+TRAILING_NOTE_RE = re.compile(r"[（(][^（）()]*[）)]$")
 # a negation before the verb of a title: 未制定, 尚未修订, 没有执行, 长期未修订 (not 未来)
 NEGATION_RE = re.compile(r"(?:未(?!来|成年)|没有|没(?!收)|不(?=执行|落实|遵守|按照))")
 # a short form defined in the text: 中国工艺美术传承人协会（以下简称中国工美协会）
@@ -162,7 +169,7 @@ def _kind(title: str, action: str, context: str, issuer_titles: list[str], group
     if not publication and not bare.endswith(REGULATION_SUFFIXES) \
             and (PERIODICAL_BEFORE_RE.search(context) or PERIODICAL_AFTER_RE.match(after)):
         return "periodical"     # 会刊《中国工美》; 在《某某农业科学》开设专栏
-    if publication and any(w in bare for w in RULE_WORDS) and not title.startswith(EXTERNAL_PREFIXES) \
+    if publication and _names_rules(bare) and not title.startswith(EXTERNAL_PREFIXES) \
             and (action == "compile" or _is_issuer_title(title, issuer_titles)):
         return "regulation"     # 汇编《某某局规章制度汇编》: the unit's own rules, compiled
     if publication:
@@ -176,6 +183,22 @@ def _kind(title: str, action: str, context: str, issuer_titles: list[str], group
     if action in ("enact", "revise", "issue", "abolish"):
         return "regulation"
     return "external"
+
+
+def _names_rules(bare: str) -> bool:
+    """Does the publication title ``bare`` compile rules? A compilation (汇编, 选编) is judged by the words
+    right before that word (规章制度汇编: yes; 典型案例通报汇编: no), another one by any rule word outside
+    set phrases such as 八项规定."""
+    words = RULE_SET_PHRASES_RE.sub("", bare)
+    if COMPILATION_RE.search(words):
+        return COMPILED_RULES_RE.search(words) is not None
+    return any(w in words for w in RULE_WORDS)
+
+
+def _tail(title: str) -> str:
+    """The last two characters of ``title`` without a trailing （…） (《…工作条例（试行）》 → 条例): what
+    a short form (《条例》) ends with."""
+    return TRAILING_NOTE_RE.sub("", title)[-2:] or title[-2:]
 
 
 def _is_subsequence(short: str, full: str) -> bool:
@@ -204,7 +227,7 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
         action, negated = ("cite", False) if depth > 0 else _action(text, start, end, prev_outer)
         canonical = title
         # a short back-reference (《规划纲要》, 《条例》, 《规定》) to a full title named before
-        recent = by_tail.get(title[-2:], {})
+        recent = by_tail.get(_tail(title), {})
         for full in islice(reversed(recent), BACK_REFERENCE_SCAN):
             if len(title) < len(full) and _is_subsequence(title, full) and len(title) <= 0.7 * len(full):
                 canonical = full
@@ -225,7 +248,7 @@ def find_documents(t: Text, issuer: str = "") -> list[DocumentMention]:
         out.append(dm)
         canonical_at[start] = canonical
         first_of.setdefault(canonical, dm)
-        recent = by_tail.setdefault(canonical[-2:], {})
+        recent = by_tail.setdefault(_tail(canonical), {})
         recent.pop(canonical, None)
         recent[canonical] = None
         if depth == 0:

@@ -2,8 +2,8 @@
 
 >>> cn_number("二十三"), cn_number("两"), cn_number("三百万"), cn_number("二〇一九"), cn_number("1.8")
 (23.0, 2.0, 3000000.0, 2019.0, 1.8)
->>> cn_number("若干") is None
-True
+>>> cn_number("若干") is None, cn_number("万") is None, cn_number("十")
+(True, True, 10.0)
 """
 from __future__ import annotations
 
@@ -17,9 +17,12 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 def cn_number(s: str) -> float | None:
     """Value of an Arabic or Chinese numeral (十个 → 10, 两次 → 2, 二十三 → 23); a run of
-    digits without units is read digit by digit (二〇一九 → 2019). None when ``s`` is not one."""
+    digits without units is read digit by digit (二〇一九 → 2019). None when ``s`` is not one, and for
+    a bare 百/千/万 (全县万人起诉率: a numeral has a digit or 十)."""
     if ARABIC_RE.fullmatch(s):
         return float(s)
+    if not any(ch in CN_DIGITS or ch == "十" for ch in s):
+        return None
     if len(s) > 1 and all(ch in CN_DIGITS for ch in s):
         return float("".join(str(CN_DIGITS[ch]) for ch in s))
     total, section, digit = 0, 0, None

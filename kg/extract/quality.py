@@ -7,7 +7,8 @@
   segmentation of the text around it, with and without the doubling, is compared; a
   legitimate reduplication (常常, 层层, 原原本本) or a doubling across two words
   (学习|习近平, 常委会|会议) costs little, a slip costs a lot (the single form reads as
-  ordinary words, the doubled one does not). Doublings that the grammar makes, whatever
+  ordinary words, the doubled one does not); a dictionary word written twice whole (组织组织开展)
+  is a slip whatever the cost. Doublings that the grammar makes, whatever
   the dictionary says, are not slips either: a classifier doubled to mean "every one"
   before a predicate (件件有落实, 人人都) or in parallel with another doubling (条条有整改、
   件件有落实; 人人…个个…); a numeral inside a numeral (十五五, 十四五); a unit name's last
@@ -21,7 +22,7 @@
 * ``count_mismatch``: a stated number of regulations made or revised versus the
   number of the unit's own regulations listed (when ``listed_regulations`` is given).
 
-The reading stage reports ``broken_paragraph`` and ``truncated`` anomalies. Every check is
+The reading stage reports ``broken_paragraph``, ``truncated`` and ``page_furniture`` anomalies. Every check is
 linear in the text, and an anomaly quotes at most ``QUOTE_MAX`` (80) characters: a block or a
 long repeated sentence is quoted from its start (its span covers all of it).
 """
@@ -143,8 +144,10 @@ def _is_slip_in(text: str, i: int, n: int) -> bool:
         # 的的: a slip unless a word ends with the first one (目的|的)
         left_word = any(_freq(text[k:i + 1]) > 0 for k in range(max(a, i - 3), i))
         return not left_word or gain >= SLIP_COST
+    if n == 2 and unit[0] in NUMERAL_CHARS and unit[1] in CLASSIFIERS:
+        return False            # 一项一项地落实: one by one
     if n > 1:
-        return gain >= SLIP_COST_WORD
+        return gain >= SLIP_COST_WORD or _doubled_word(orig, i - a, n)
     if _grammatical_doubling(text, i):
         return False
     if gain >= SLIP_COST:
@@ -155,6 +158,30 @@ def _is_slip_in(text: str, i: int, n: int) -> bool:
         or unit in UNIT_SUFFIXES and i > a and _is_han(text[i - 1])
     right_word = any(_freq(text[i + 1:e]) >= 10 for e in range(i + 3, min(b, i + 6) + 1))
     return gain >= SLIP_COST_ALONE and not (left_word and right_word)
+
+
+def _word_ends(s: str) -> set[int]:
+    """The offsets where a word ends on the best dictionary segmentation of ``s``."""
+    nxt = cutter().route(s)
+    ends, x = set(), 0
+    while x < len(s):
+        x = nxt[x]
+        ends.add(x)
+    return ends
+
+
+def _doubled_word(s: str, i: int, n: int) -> bool:
+    """Is ``s[i:i+n]`` (n = 2), written twice at ``i``, a dictionary word doubled whole: the second copy
+    reads as a word of its own (党委|组织|组织|开展, 认真学习|学习|贯彻), not one with a one-character
+    suffix the dictionary lacks (党组织|组织力), and it is no reduplication the dictionary knows or a
+    numeral with its classifier (一个一个)?"""
+    unit = s[i:i + n]
+    if n != 2 or _freq(unit) < 10 or _freq(unit * 2) > 0 or unit[0] in NUMERAL_CHARS:
+        return False
+    ends = _word_ends(s)
+    j = i + 2 * n
+    suffix = j < len(s) and _is_han(s[j]) and j + 1 in ends and s[j] not in FUNCTION_CHARS
+    return {i + n, j} <= ends and not suffix
 
 
 def _quote_span(text: str, start: int, end: int) -> Span:

@@ -11,6 +11,13 @@ normalized text is a verbatim piece of one or two original lines.
 >>> t.anomalies[0].kind, t.line_of(10)
 ('broken_paragraph', 3)
 
+A paragraph is also broken when a line ends inside a 《 “ （ opened on it, or on a preposition,
+conjunction or particle standing as a word (…执法稽查，对). A hard-wrapped text (a newspaper page
+copied line by line: most long lines one width, blank lines between paragraphs) has its full-width
+lines joined without an anomaly; a printed page's running header, page numbers and continuation
+notes are removed, the text is joined across them, and the lines removed at one place are a
+``page_furniture`` anomaly.
+
 A report that stops mid-sentence (a page cut) or with a continuation note (（下转第3版）) is
 ``truncated``: the flag is set and a ``truncated`` anomaly quotes its last clause.
 
@@ -28,6 +35,7 @@ from pathlib import Path
 
 from kg.errors import KgInputError
 from kg.extract import sources
+from kg.extract.segment import cutter     # its dictionary is loaded at the first cut, not on import
 from kg.model import Anomaly, Span, Text
 
 MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly not one
@@ -36,8 +44,8 @@ MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly 
 MARKER_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[\.．、](?!\d)|"
     r"[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、])")
-# Continuation notes printed by newspapers: （下转第3版） （转第2版） （未完待续）
-CONTINUATION_RE = re.compile(r"[（(](?:下转|转|接)第?[\d一二三四五六七八九十]+版[）)]|[（(]未完待续[）)]")
+# Continuation notes printed by newspapers: （下转第3版） （转第2版） （上接第3版） （未完待续）
+CONTINUATION_RE = re.compile(r"[（(](?:下转|转|上?接)第?[\d一二三四五六七八九十]+版[）)]|[（(]未完待续[）)]")
 # Lines a web page adds around the report.
 FOOTER_RE = re.compile(r"^(?:来源[:：]|发布时间[:：]|浏览次数|责任编辑[:：]|审核[:：]|【打印本页】|【关闭窗口】|【字体[:：])")
 # Page furniture: the lines a web page prints around a report (the one home of these rules: the metadata
@@ -209,34 +217,145 @@ def cut_off(text: str) -> Span | None:
     return quote_end(text, start, end)
 
 
+# Page furniture of a printed page (a newspaper page, a PDF): a running header holds a date or the page
+# (岑江日报  2024年5月8日  第3版) and is printed again on every page; a page number stands alone on its line.
+_HEADER_DATE_RE = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}|第\s*[\d一二三四五六七八九十]+\s*版")
+PAGE_NUMBER_RE = re.compile(r"[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+                            r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*[/／]\s*\d{1,4}")
+HEADER_MAX = 40          # a running header is a short line
+# A paragraph that ends in a preposition, conjunction or particle cannot be complete (…执法稽查，对 | 发现的…)
+OPEN_WORDS = set("对向把将从在与和及的被由或并")
+# Brackets whose opening, unclosed at the end of a line, leaves the sentence open (印发《岚坪县人民 | 法院…》)
+OPENERS = (("《", "》"), ("“", "”"), ("（", "）"), ("(", ")"))
+WRAP_SLACK = 2           # a hard-wrapped line is the wrap width ± this many characters
+WRAP_SHARE = 0.8         # … and so are this share of the lines at least that long
+
+
+def page_furniture(lines: list[str]) -> dict[int, str]:
+    """Lines (by index) of ``lines`` (stripped) that a printed page adds: ``page header`` (a short
+    line holding a date or 第N版, printed verbatim at least twice), ``page number`` (- 3 -, 第3页, 3/5)
+    and ``continuation note`` (（下转第4版） （上接第3版） on a line of its own, with text after it).
+
+    >>> page_furniture(["岑江日报 2024年5月8日 第3版", "一是加强领导。", "- 1 -", "岑江日报 2024年5月8日 第3版", "二是…"])
+    {0: 'page header', 2: 'page number', 3: 'page header'}
+    """
+    seen: dict[str, int] = {}
+    for s in lines:
+        if s and len(s) <= HEADER_MAX and "。" not in s and _HEADER_DATE_RE.search(s):
+            seen[s] = seen.get(s, 0) + 1
+    last = max((i for i, s in enumerate(lines) if s), default=-1)
+    out: dict[int, str] = {}
+    for i, s in enumerate(lines):
+        if seen.get(s, 0) >= 2:
+            out[i] = "page header"
+        elif PAGE_NUMBER_RE.fullmatch(s):
+            out[i] = "page number"
+        elif CONTINUATION_RE.fullmatch(s):
+            out[i] = "continuation note"
+    while last >= 0 and (last in out or not lines[last]):
+        last -= 1                # a note after the last line of text ends the report (truncated), it is kept
+    for i in [i for i, k in out.items() if k == "continuation note" and i > last]:
+        del out[i]
+    return out
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text was cut at (a newspaper page copied line by line): most lines at
+    least that long are that long ± ``WRAP_SLACK``, and blank lines separate the paragraphs; else None."""
+    if sum(1 for s in lines if not s) < 2:
+        return None
+    counts: dict[int, int] = {}
+    for s in lines:
+        if len(s) >= 16:
+            counts[len(s)] = counts.get(len(s), 0) + 1
+    if not counts:
+        return None
+    width = max(counts, key=lambda w: (counts[w], w))
+    longer = sum(c for w, c in counts.items() if w >= width - WRAP_SLACK)
+    full = sum(counts.get(width + d, 0) for d in range(-WRAP_SLACK, WRAP_SLACK + 1))
+    if full < 4 or full < WRAP_SHARE * longer or full < 0.3 * sum(1 for s in lines if s):
+        return None
+    return width
+
+
+def _open_bracket(line: str) -> bool:
+    """Does ``line`` end inside a 《 “ （ opened on it (印发《岚坪县人民)? A line that ends a sentence
+    (。) does not, whatever a stray bracket before it."""
+    return line[-1] not in TERMINAL and any(line.rfind(a) > line.rfind(b) for a, b in OPENERS)
+
+
+def _ends_in_open_word(par: str) -> bool:
+    """Does ``par`` end in a preposition, conjunction or particle standing as a word of its own
+    (…执法稽查，对; …由区市场监管局和), not as the end of a word (存在, 目的, 涉及)?"""
+    if not par or par[-1] not in OPEN_WORDS:
+        return False
+    tail = par[-6:]
+    nxt = cutter().route(tail)
+    x = 0
+    while nxt[x] < len(tail):
+        x = nxt[x]
+    return x == len(tail) - 1
+
+
+def _furniture_anomaly(lines: list[str], removed: list[int], furniture: dict[int, str], pos: int) -> Anomaly:
+    """One ``page_furniture`` anomaly for the furniture lines ``removed`` at one place (a page break),
+    quoting whole lines as long as they fit in ``QUOTE_MAX`` characters; its span is the empty span
+    where they were removed."""
+    quote = lines[removed[0]][:QUOTE_MAX]
+    for k in removed[1:]:
+        if len(quote) + 1 + len(lines[k]) > QUOTE_MAX:
+            break
+        quote += " " + lines[k]
+    what = ", ".join(f"{furniture[k]} (line {k + 1})" for k in removed)
+    return Anomaly("page_furniture", quote, Span(pos, pos), f"{what} of a printed page; removed")
+
+
 def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
     """Normalize report bytes (see module docstring)."""
     name = str(path)
     decoded, encoding = decode(raw, name)
-    lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    pieces: list[tuple[str, int]] = [(ln.strip(), i + 1) for i, ln in enumerate(lines) if ln.strip()]
-    if not pieces:
+    lines = [ln.strip() for ln in decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    furniture = page_furniture(lines)
+    width = wrap_width([s for i, s in enumerate(lines) if i not in furniture])
+    if not any(s for i, s in enumerate(lines) if i not in furniture):
         raise KgInputError(f"{name}: no text")
     out: list[str] = []
     starts: list[int] = []
     numbers: list[int] = []
     anomalies: list[Anomaly] = []
+    removed: list[int] = []     # furniture lines since the last line kept
     pos = 0
     prev = ""            # the last line of the paragraph being built (joined lines keep the state below)
+    tail = ""            # … and its last 12 characters
     prev_sentence = False  # does the paragraph being built hold running text? (with its length, commas, stops)
     prev_len = prev_commas = 0
     prev_stopped = False
-    for text, lineno in pieces:
-        joined = bool(prev) and _ends_mid_sentence(prev, prev_sentence) and not MARKER_RE.match(text) \
-            and not FOOTER_RE.match(text) and not is_furniture(text)
+    gap = False          # a blank line since the last line kept
+    for i, text in enumerate(lines):
+        if i in furniture:
+            removed.append(i)
+            continue
+        if not text:
+            gap = True
+            continue
+        lineno = i + 1
+        wrapped = bool(prev) and width is not None and not gap and len(prev) >= width - WRAP_SLACK \
+            and not (prev[-1] in SENTENCE_STOPS and MARKER_RE.match(text))
+        joined = wrapped or bool(prev) and (_ends_mid_sentence(prev, prev_sentence) or width is None and _open_bracket(prev)
+                                            or _ends_in_open_word(prev)) \
+            and not MARKER_RE.match(text) and not FOOTER_RE.match(text) and not is_furniture(text)
+        gap = False
         if out and not joined:
             out.append("\n")
             pos += 1
-            prev = ""
+            prev = tail = ""
             prev_sentence = prev_stopped = False
             prev_len = prev_commas = 0
-        if joined:
-            before = prev[-12:]
+        if removed:
+            anomalies.append(_furniture_anomaly(lines, removed, furniture, pos))
+            removed.clear()
+        if joined and not wrapped:
+            before = tail
             a_start = pos - len(before)
             anomalies.append(Anomaly(
                 "broken_paragraph", before + text[:12], Span(a_start, pos + min(12, len(text))),
@@ -247,10 +366,13 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
         pos += len(text)
         # the state of the paragraph, kept without re-reading it (linear in the text)
         prev = text
+        tail = (tail + text[-12:])[-12:]
         prev_len += len(text)
         prev_commas += text.count("，") + text.count(",")
         prev_stopped = prev_stopped or any(c in text for c in SENTENCE_STOPS)
         prev_sentence = _running_text(prev_len, prev_commas, prev_stopped)
+    if removed:
+        anomalies.append(_furniture_anomaly(lines, removed, furniture, pos))
     normalized = "".join(out)
     truncated = False
     _, end = body_end(normalized)

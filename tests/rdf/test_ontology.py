@@ -19,7 +19,7 @@ from kg.rdf.vocab import ELI, KGO, KGR, KGS, OA
 ROOT = Path(__file__).resolve().parents[2]
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")   # a plain Namespace: pytest probes DefinedNamespaces
 ANOMALY_KINDS = ("repeated_phrase", "repeated_sentence", "broken_paragraph", "truncated", "web_header", "web_footer",
-                 "count_mismatch")
+                 "page_furniture", "count_mismatch")
 DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property,
                      SKOS.ConceptScheme, SKOS.Concept}
 

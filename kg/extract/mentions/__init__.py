@@ -13,12 +13,13 @@ the field, ``kg/lexicon/``) and regular expressions:
   between two nouns stays inside a name (住房和城乡建设局); a name after 各/有关/所属 or starting
   with 基层/地方/直属单位 … names a class of units and is dropped; a name that starts inside the
   issuer's own place name (jieba: 霁/vg + 阳市…) is widened to the whole place;
-* awards: words ending in 奖 (not 奖励/奖惩/评奖 …) or titles after 获评/荣获 ending
-  in 样板支部/称号 …;
+* awards: words ending in 奖 (not 奖励/奖惩/评奖 …), titles after 获评/荣获 ending
+  in 样板支部/称号 …, or any “quoted” title right after 被评为/荣获/获评 …;
 * activities: “quoted” names introduced by 开展/启动/实施/开设 … or followed by
   活动/专栏/行动/工程/计划 …, and unquoted 召开 …座谈会 / 启动 …工程;
-* people: a role (党组书记、部长 …) followed by a 2–3 character name with a common
-  surname;
+* people: a role (党组书记、部长 …, or 副 + a role) followed by a 2–3 character name with a
+  common surname, before 同志, punctuation or a word of what the person did, or read as a name
+  by jieba;
 * figures: a number (Arabic or Chinese) followed by a classifier or currency unit,
   skipping ordinals (第…), years and dates, phone numbers and set phrases: those of
   [set_phrases] (两个维护, 四种形态), dictionary words that go on after the classifier (四套班子,

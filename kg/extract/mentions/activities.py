@@ -2,7 +2,7 @@
 
 “Quoted” names introduced by a verb of [activity_before] (开展, 启动 …) or followed by a word of
 [activity_after] (活动, 专栏, 行动 …), quoted names that end in a word of [activity_heads] (…计划, …大讲堂),
-and unquoted 召开…座谈会 / 启动…工程. Text inside 《》 (the mask) is skipped.
+and unquoted 召开…座谈会 / 启动…工程 (ending before punctuation or 和/与/及). Text inside 《》 (the mask) is skipped.
 """
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ NOT_ACTIVITY_PREFIXES = ("党", "专题", "巡视", "民主", "全面从严治�
 
 @lru_cache(maxsize=1)
 def _unquoted_activity_re() -> re.Pattern:
-    """A verb of [activity_before] and a name ending in a word of [activity_heads]."""
+    """A verb of [activity_before] and a name ending in a word of [activity_heads], before punctuation
+    or before 和/与/及 (推进国企改革深化提升行动和巡视整改)."""
     heads = "|".join(_longest_first("activity_heads"))
     verbs = "|".join(_longest_first("activity_before"))
-    return re.compile(rf"(?:{verbs})([{HAN}]{{2,22}}?(?:{heads}))(?=[^{HAN}]|$)")
+    return re.compile(rf"(?:{verbs})([{HAN}]{{2,22}}?(?:{heads}))(?=[^{HAN}]|$|[和与及])")
 
 
 def _quote_groups(text: str) -> list[list[re.Match]]:

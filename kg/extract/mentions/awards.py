@@ -1,9 +1,10 @@
 """Tokens and text → award names.
 
 ``_awards_only_tokens(text, toks)``: a token ending in 奖 (not 奖励, not a grade 一等奖) and the name left of
-it, walked as for units, as ``("award", start, end, token start, token end)``; ``_awards_regex(text,
-mask)``: a title after a verb of [award_before] (获评, 荣获 …) ending in a word of [award_suffix], as
-``EntityMention``s.
+it, walked as for units and cut after a verb of [award_before] (项目获某某奖), as ``("award", start, end,
+token start, token end)``; ``_awards_regex(text, mask)``: a title after a verb of [award_before] (获评, 荣获 …) ending in a word of [award_suffix], or a
+“quoted” title right after a verb of [award_naming] whatever it ends with, as ``EntityMention``s. A bare 奖
+after a 者 word in a list (能者上、优者奖、庸者下) is a verb, not an award.
 """
 from __future__ import annotations
 
@@ -19,6 +20,29 @@ from kg.model import EntityMention, Span
 GRADE_RE = re.compile(r"[一二三特]等奖")
 
 
+def _listed_verb(text: str, toks, i: int) -> bool:
+    """Is the bare 奖 at ``toks[i]`` a verb after a one-character 者 word, as in a list of such phrases
+    (能者上、优者奖、庸者下)? ``text`` may be one block of a sentence: its ends stand for punctuation."""
+    prev, end = toks[i - 1], toks[i][1]
+    return len(prev[2]) == 2 and prev[2].endswith("者") and text[prev[0] - 1:prev[0]] in ("、", "") \
+        and text[end:end + 1] in ("、", "")
+
+
+@lru_cache(maxsize=1)
+def _award_verb_re() -> re.Pattern:
+    """The verbs of [award_before], longest first."""
+    return re.compile("|".join(_longest_first("award_before")))
+
+
+def _after_award_verb(text: str, start: int, end: int) -> int:
+    """Where the award name in ``text[start:end]`` starts: after the last verb of [award_before] in it
+    that leaves at least 3 characters (项目获霞川省某某奖: jieba may glue 获 to the next word)."""
+    for m in reversed(list(_award_verb_re().finditer(text, start, end))):
+        if end - m.end() >= 3:
+            return m.end()
+    return start
+
+
 def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]:
     """Award names ending in a token ``…奖`` of ``toks``: ``("award", start, end, token start,
     token end)``; the caller drops those whose token is in a title."""
@@ -30,10 +54,12 @@ def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]
         if not w.endswith("奖") or w in v["not_awards"] or GRADE_RE.fullmatch(w):
             continue
         k = i
+        if w == "奖" and i and _listed_verb(text, toks, i):
+            continue
         if w == "奖" and i and _is_han(toks[i - 1][2]) and toks[i - 1][2] not in v["boundary"]:
             k = i - 1       # 丰收 + 奖, 进步 + 奖: the word before a bare 奖 is part of the name
         first = min(k, _walk_left(toks, k, text, stop_at_award=True))
-        start = toks[first][0]
+        start = _after_award_verb(text, toks[first][0], t[1])
         if t[1] - start < 3:
             continue
         out.append(("award", start, t[1], t[0], t[1]))
@@ -67,13 +93,13 @@ def _award_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _quoted_award_re() -> re.Pattern:
-    """A verb of [award_before] that confers a title and a quoted title: 被评为“全省…示范医院” (any
-    ending; not 获批/入选, which take projects and lists)."""
-    before = "|".join(w for w in _longest_first("award_before") if w not in ("获批", "入选"))
-    return re.compile(rf"(?:{before})“([{HAN}]{{4,24}})”")
+    """A verb of [award_naming] and a “quoted” title right after it, whatever it ends with
+    (被评为“全县五星级党支部”)."""
+    verbs = "|".join(_longest_first("award_naming"))
+    return re.compile(rf"(?:{verbs})“([{HAN}]{{2,30}})”")
 
 
-def _awards_regex(text, mask):  # noqa: D103 (see _award_re)
+def _awards_regex(text, mask):  # noqa: D103 (see _award_re, _quoted_award_re)
     out = []
     for m in [*_award_re().finditer(text), *_quoted_award_re().finditer(text)]:
         if mask.covers(m.start(1), m.end(1)):

@@ -84,6 +84,8 @@ def _figures(text: str, quote_mask: _Mask, mask: _Mask) -> list[Figure]:
         nxt = text[e:e + 1]
         if unit in ("个", "部", "处", "家", "所", "门", "期") and nxt in "月年日号版届":
             continue
+        if unit == "对" and (not raw[0].isdigit() or nxt.isdigit()):
+            continue        # 对子22对 is a count of pairs; 一对一, 1对1 and 对 as a preposition are not
         if unit == "个" and text.startswith("百分点", e):
             unit, e = "个百分点", e + 3
         value = cn_number(raw)
