@@ -64,6 +64,16 @@ TRAILING_NOTE_RE = re.compile(r"[（(][^（）()]*[）)]$")
 NEGATION_RE = re.compile(r"(?:未(?!来|成年)|没有|没(?!收)|不(?=执行|落实|遵守|按照))")
 # a short form defined in the text: 中国工艺美术传承人协会（以下简称中国工美协会）
 DEFINED_SHORT_RE = re.compile(r"[（(](?:以下简称|下称|简称)[“\"]?([\u4e00-\u9fff]{2,16})[”\"]?[）)]")
+# after a title, in its clause: it was not issued yet (《…》，目前正在征求意见，尚未印发)
+NOT_DONE_AFTER_RE = re.compile(r"^[^。；;《]{0,40}?(?:(?:尚未|未|没有)(?:正式)?(?:印发|出台|制定|制订|修订|发布)"
+                               r"|正在(?:起草|征求意见))")
+# a problem named by a negated title (针对…尚未修订《…》问题，已于6月完成修订): the frame, then the
+# completion later in the sentence
+PROBLEM_FRAME_RE = re.compile(r"(?:针对|对)[^，,]*$")
+PROBLEM_AFTER_RE = re.compile(r"^[^。；;，,《]{0,8}?问题")
+COMPLETED_RE = re.compile(r"已[^。；;，,《]{0,12}?(?:完成)?(修订|修改|制定|制订|出台|印发)")
+# the place a unit's full name starts with (江陵省…, 桐崖县…): its own titles may start with it + a short form
+PLACE_PREFIX_RE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治区|省|市|县|区|州|旗|镇|乡)")
 LIST_GLUE = re.compile(r"^[、，,和及与以及\s]*$")
 BACK_REFERENCE_SCAN = 64     # a short form refers to one of the last titles named with its ending
 TITLE_MAX = 100              # a document title is at most this long (the longest seen: 40 characters)
@@ -126,6 +136,8 @@ def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> tu
     # the verb chain right before the title: last clause part after a comma, without modifiers
     part = re.split(r"[，,]", clause)[-1]
     if _negated(part):
+        return _completed_after(text, end, part) or ("cite", True)
+    if NOT_DONE_AFTER_RE.match(text[end:end + 48]):
         return "cite", True
     first = _VERB_RE.search(part)
     best = _ACTION_OF[first.group(0)] if first else None
@@ -133,6 +145,16 @@ def _action(text: str, start: int, end: int, prev: DocumentMention | None) -> tu
     if re.match(r"^(?:等[\u4e00-\u9fff]{0,6})?(?:执行情况|的执行|落实情况)", after):
         return "enforce", False
     return best or "cite", False
+
+
+def _completed_after(text: str, end: int, part: str) -> tuple[str, bool] | None:
+    """A negated title that names a problem (针对…尚未修订《…》问题) takes its action from a completion
+    later in the same sentence (已于6月完成修订 → revise); None when there is none."""
+    if not PROBLEM_FRAME_RE.search(part) or not PROBLEM_AFTER_RE.match(text[end:end + 10]):
+        return None
+    rest = text[end:end + 80]
+    m = COMPLETED_RE.search(rest[:rest.find("。")] if "。" in rest else rest)
+    return (_ACTION_OF[m.group(1)], False) if m else None
 
 
 def _is_issuer_title(title: str, issuer_names: list[str]) -> bool:
@@ -269,8 +291,15 @@ def _defined_short_names(text: str, own: list[str]) -> list[str]:
     out = []
     for m in DEFINED_SHORT_RE.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
-        if any(n and before.endswith(n) for n in own):
-            out.append(m.group(1))
+        full = next((n for n in own if n and before.endswith(n)), None)
+        if full is None:
+            continue
+        short = m.group(1)
+        out.append(short)
+        place = PLACE_PREFIX_RE.match(full)
+        if place and place.group(0) != full:    # 江陵省文学艺术界联合会（以下简称省文联） → 江陵省文联
+            p = place.group(0)
+            out.append(p[:-1] + short if short[0] == p[-1] else p + short)
     return out
 
 

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kg.extract.documents import DEFINED_SHORT_RE
 from kg.extract.lexicon import committee_place, issuer_parts, organs, vocab
 from kg.extract.numerals import cn_number
 from kg.model import Entity, EntityMention
@@ -107,15 +108,34 @@ class _Context:
         self.body, self.issuer_tail = issuer_parts(self.issuer)
         self.place = committee_place(self.issuer)     # 中共桐崖县委 → 桐崖县: also 桐崖县委, 县委
         orgs = [x for x in mentions if x.kind == "organization"]
+        self.defined = self._defined_short_forms(orgs)     # short form → the name it is defined for
         self.body_alias = self._body_aliases({x.text for x in orgs})
         self.aliases_longest_first = sorted(self.body_alias, key=lambda x: (-len(x), x))
         self.issuer_local = self._issuer_local_names()
         self.inspector, self.group = self._team_and_group(orgs)
         self._local: dict[str, tuple[str, str]] = {}      # name → local(name)
 
+    def _defined_short_forms(self, orgs: list[EntityMention]) -> dict[str, str]:
+        """Short forms the text defines right after a name (江陵省文学艺术界联合会（以下简称省文联）,
+        镇党政办公室（简称党政办）): the short form → that name (the body's full name when the text
+        before ends with it, else the organisation mention ending there)."""
+        ends = {m.span.end: m.text for m in orgs}
+        out: dict[str, str] = {}
+        for m in DEFINED_SHORT_RE.finditer(self.text):
+            short, at = m.group(1), m.start()
+            if self.body and self.text[max(0, at - len(self.body)):at] == self.body:
+                full = self.body
+            else:
+                full = ends.get(at, "")
+            if full and short != full:
+                out.setdefault(short, full)
+        return out
+
     def _body_aliases(self, names: set[str]) -> set[str]:
-        """The body, its abbreviations (table or pattern) and its generic self-references."""
+        """The body, its abbreviations (table, pattern, or defined in the text) and its generic
+        self-references."""
         body_alias = {self.body} if self.body else set()
+        body_alias |= {s for s, full in self.defined.items() if full == self.body}
         for abbr, full in organs().items():
             if full == self.body:
                 body_alias.add(abbr)
@@ -185,7 +205,11 @@ class _Context:
                 return "inspector", "inspector"
         elif BARE_TEAM_RE.fullmatch(name):
             return "inspector", "inspector"
+        if name in self.defined:      # a defined short form is its name's alias, whatever its shape
+            return self.local(self.defined[name])
         loc = self.strip_body(name)
+        if loc in self.defined and loc != name:
+            return self.local(self.defined[loc])
         if loc in self.issuer_local or (loc[:1] in self.body_alias and loc[1:] in self.issuer_local):
             return "issuer", "issuer"
         if self.group and (loc == self.group or loc == "领导小组" or loc == "工作领导小组"
@@ -201,11 +225,14 @@ class _Context:
 def _split_unit(loc: str, prefixes: set[str], ctx: _Context) -> tuple[str, str] | None:
     """``(A, B)`` when ``loc`` is A + B: A the longest of ``prefixes`` (units of the text, own
     unit words) it starts with, B (two or more characters) a unit name ending in a unit word
-    or character. At most one prefix has a given length, so lengths are tried longest first."""
+    or character, and written on its own in the text (a unit of the text or a unit word: 组织联络部 is
+    not 组织 + 联络部 unless 联络部 is named alone). A short form the text defines (党政办 for
+    党政办公室) is never A. At most one prefix has a given length, so lengths are tried longest first."""
     v = vocab()
     for n in range(len(loc) - 2, 1, -1):
         a = loc[:n]
-        if a in prefixes and not LEVEL_COMMITTEE_RE.fullmatch(a):     # 市委组织部 is one name
+        if a in prefixes and not LEVEL_COMMITTEE_RE.fullmatch(a) and a not in ctx.defined \
+                and (loc[n:] in prefixes or loc[n:] in v["unit_heads"]):     # 市委组织部 is one name
             b = loc[n:]
             if b.startswith(("驻", "派驻")) or ORDINAL_IN_RE.search(b) or b.endswith(BRANCH_WORDS):
                 continue        # 第一党支部, 清溪工厂党支部, 驻联络协调部纪检监察组: not a unit without A

@@ -138,7 +138,8 @@ def test_split_unit_tries_prefixes_longest_first():
         for a in sorted(prefixes, key=lambda x: (-len(x), x)):
             b = loc[len(a):]
             if a != loc and loc.startswith(a) and len(a) >= 2 and len(b) >= 2 and b not in v["generic_alone"] \
-                    and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()):
+                    and ctx.local(b)[1] == "unit" and b.endswith(_unit_endings()) \
+                    and (b in prefixes or b in v["unit_heads"]) and a not in ctx.defined:
                 return a, b
         return None
 
