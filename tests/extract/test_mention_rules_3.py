@@ -1,0 +1,41 @@
+"""Mentions from the third round of blind probes: figures counted in the general counters of health and
+service work (例, 例次, 人份, 张, 床, 分钟), dictionary words after a role that are not names, and roles
+that keep their level (镇党委书记). One small invented sentence per rule, and what it must not find."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.mentions import extract
+
+from ..conftest import make_text
+
+
+def found(s: str, kind: str) -> set[str]:
+    return {m.text for m in extract(make_text(s))[0] if m.kind == kind}
+
+
+def roles(s: str) -> dict[str, str]:
+    return {m.text: m.role for m in extract(make_text(s))[0] if m.kind == "person"}
+
+
+def figures(s: str) -> set[tuple[float, str]]:
+    return {(f.value, f.unit) for f in extract(make_text(s))[1]}
+
+
+# --------------------------------------------------------------------------- figures
+
+@pytest.mark.parametrize("sentence, figure", [
+    ("全年开展远程会诊520例。", (520, "例")),
+    ("累计随访患者36例次。", (36, "例次")),
+    ("完成样本检测800人份。", (800, "人份")),
+    ("印发宣传海报1200张。", (1200, "张")),
+    ("新增康复床位60床。", (60, "床")),
+    ("平均等候时间缩短至25分钟。", (25, "分钟")),
+])
+def test_general_counters(sentence, figure):
+    assert figures(sentence) == {figure}
+
+
+@pytest.mark.parametrize("sentence", ["坚持一张蓝图绘到底。", "举例说明整改要求。", "落实一例一策。"])
+def test_counter_characters_inside_words_are_not_figures(sentence):
+    assert figures(sentence) == set()
