@@ -39,3 +39,18 @@ def test_general_counters(sentence, figure):
 @pytest.mark.parametrize("sentence", ["坚持一张蓝图绘到底。", "举例说明整改要求。", "落实一例一策。"])
 def test_counter_characters_inside_words_are_not_figures(sentence):
     assert figures(sentence) == set()
+
+
+# --------------------------------------------------------------------------- people
+
+@pytest.mark.parametrize("sentence", ["该问题由党组成员包案负责。", "由分管副局长包片督办。", "由局长包保负责到底。"])
+def test_a_word_after_a_role_is_not_a_name(sentence):
+    assert found(sentence, "person") == set()
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("由局长王强牵头负责。", "王强"),            # a name jieba tags nr, then a word of PERSON_AFTER
+    ("局长方圆同志牵头抓总。", "方圆"),          # a dictionary word, but 同志 follows
+])
+def test_a_name_after_a_role_still_found(sentence, name):
+    assert found(sentence, "person") == {name}

@@ -3,7 +3,8 @@ common surname, and the same name again before 同志. Text inside 《》 (the m
 
 A name is accepted when 同志, punctuation or a word of ``PERSON_AFTER`` follows it, or else when jieba
 reads it as a person's name (nr) or, cut at word boundaries, reads the word after it as an adverb or a verb
-(副厅长宋立群具体负责, 组长孔维成列席). A role right after 任/担任 (郑某任组长、校长沈某) is the office of the
+(副厅长宋立群具体负责, 组长孔维成列席). Before such a word, a word jieba reads as a verb or noun, or
+any two-character word it does not tag nr, is not a name (由党组成员包案负责: 包 is a surname). A role right after 任/担任 (郑某任组长、校长沈某) is the office of the
 person before it, not of the name that follows.
 """
 from __future__ import annotations
@@ -44,14 +45,16 @@ TAKES_OFFICE_RE = re.compile(r"(?<!主)任$")
 def _name_end(text: str, role_start: int, s: int, e: int) -> int | None:
     """End of the name whose surname is ``text[s:e]`` (after a role starting at ``role_start``), or None."""
     ends = [k for k in (e + 1, e + 2) if k <= len(text) and HAN_RUN_RE.fullmatch(text, s, k)]
-    for k in ends:
-        if _after_re().match(text, k):
-            return k
     if not ends:
         return None
     run = HAN_RUN_RE.match(text, s)
     toks = segment(text, role_start, min(run.end(), s + 10))
     at = {t[0]: t for t in toks}
+    for k in ends:
+        after = _after_re().match(text, k)
+        if after and (after.group(0) == "同志" or not HAN_RUN_RE.match(after.group(0))
+                      or not _word_not_name(at.get(s), k)):
+            return k
     if s not in at:
         return None
     for k in reversed(ends):
@@ -61,6 +64,16 @@ def _name_end(text: str, role_start: int, s: int, e: int) -> int | None:
         elif at[s][1] == e and k in at and at[k][3][:1] in "dv" and _given_name(toks, e, k):
             return k            # the surname, the given name, then an adverb or a verb (吴 建华 到)
     return None
+
+
+def _word_not_name(tok, end: int) -> bool:
+    """Is the token ``tok`` a word of its own ending at ``end`` that jieba does not read as a name:
+    any word of two characters not tagged nr (包案, 包保), a longer verb or noun? Before a verb or
+    adverb of ``PERSON_AFTER`` (由党组成员包案负责) such a word is not a name; before 同志 or
+    punctuation it may be."""
+    if tok is None or tok[1] != end or tok[3].startswith("nr"):
+        return False
+    return end - tok[0] == 2 or tok[3][:1] in "vn"
 
 
 def _given_name(toks, start: int, end: int) -> bool:
