@@ -54,3 +54,21 @@ def test_a_word_after_a_role_is_not_a_name(sentence):
 ])
 def test_a_name_after_a_role_still_found(sentence, name):
     assert found(sentence, "person") == {name}
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("镇党委书记马国强主持召开会议。", "镇党委书记"),
+    ("由县纪委书记钱立新牵头。", "县纪委书记"),
+    ("由乡党委副书记、乡长孙海涛具体负责。", "乡党委副书记、乡长"),
+    ("区副主任郑明同志参加会议。", "区副主任"),
+])
+def test_a_role_keeps_its_level(sentence, role):
+    assert set(roles(sentence).values()) == {role}
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("社区党委书记马国强牵头。", "党委书记"),     # 社区: the level character ends a word
+    ("该县县长钱立新牵头。", "县长"),             # the role names its own level
+])
+def test_a_level_character_that_is_not_the_roles(sentence, role):
+    assert set(roles(sentence).values()) == {role}
