@@ -5,21 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.mentions import extract
-
-from ..conftest import make_text
-
-
-def found(s: str, kind: str) -> set[str]:
-    return {m.text for m in extract(make_text(s))[0] if m.kind == kind}
-
-
-def roles(s: str) -> dict[str, str]:
-    return {m.text: m.role for m in extract(make_text(s))[0] if m.kind == "person"}
-
-
-def figures(s: str) -> set[tuple[float, str]]:
-    return {(f.value, f.unit) for f in extract(make_text(s))[1]}
+from .test_mention_rules_2 import figures, found, roles
 
 
 # --------------------------------------------------------------------------- figures
