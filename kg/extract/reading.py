@@ -40,10 +40,13 @@ from kg.model import Anomaly, Span, Text
 
 MAX_BYTES = 20 * 1024 * 1024   # a report is a few dozen KB; 20 MB is certainly not one
 
-# Structural markers that start a new paragraph: 一、 （一） 1. （1） 一是 第一，  (not a decimal: 18.6亿元)
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# The markers of one measure in a list: 一是 （1） ① 第一， 首先， 其次， 再次， 最后，
+MEASURE_RE = re.compile(rf"^(?:[一二三四五六七八九十]+是|[（(]\d+[）)]|[{CIRCLED}]|"
+                        r"第[一二三四五六七八九十]+[，,、]|(?:首先|其次|再次|最后)[，,])")
+# Structural markers that start a new paragraph: 一、 （一） 1. and the measure markers (not a decimal: 18.6亿元)
 MARKER_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[\.．、](?!\d)|"
-    r"[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、])")
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[\.．、](?!\d)|" + MEASURE_RE.pattern[1:] + ")")
 # Continuation notes printed by newspapers: （下转第3版） （转第2版） （上接第3版） （未完待续）
 CONTINUATION_RE = re.compile(r"[（(](?:下转|转|上?接)第?[\d一二三四五六七八九十]+版[）)]|[（(]未完待续[）)]")
 # Lines a web page adds around the report.
@@ -111,16 +114,25 @@ def is_furniture(line: str) -> bool:
     return bool(URL_RE.match(s)) or bool(re.match(r"^(?:网址|链接|原文|本文)", s) and URL_RE.search(s))
 
 
-def _running_text(length: int, commas: int, stopped: bool) -> bool:
+def _running_text(length: int, commas: int, stopped: bool, measure: bool = False) -> bool:
     """Is a paragraph of ``length`` characters with ``commas`` commas, and a sentence stop (。；)
     when ``stopped``, running text rather than a heading, title or signature? Headings and titles
-    are short and have at most one clause break."""
-    return stopped or commas >= 2 and length >= 40 or commas >= 1 and length >= 60
+    are short and have at most one clause break. A paragraph that opens with the marker of a
+    measure (``measure``: 其次， 一是 ① …, see ``MEASURE_RE``) and holds a clause break after it is
+    running text whatever its length."""
+    return stopped or commas >= 2 and length >= 40 or commas >= 1 and length >= 60 or measure and commas >= 1
+
+
+def _measure_commas(par: str) -> int:
+    """The commas of ``par`` after the marker of a measure it opens with (0 without one)."""
+    m = MEASURE_RE.match(par)
+    return 0 if m is None else par.count("，", m.end()) + par.count(",", m.end())
 
 
 def _holds_sentence(par: str) -> bool:
     """Does the paragraph ``par`` hold running text (see :func:`_running_text`)?"""
-    return _running_text(len(par), par.count("，") + par.count(","), any(c in par for c in SENTENCE_STOPS))
+    return _running_text(len(par), par.count("，") + par.count(","), any(c in par for c in SENTENCE_STOPS),
+                         _measure_commas(par) > 0)
 
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
@@ -330,6 +342,7 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
     prev_sentence = False  # does the paragraph being built hold running text? (with its length, commas, stops)
     prev_len = prev_commas = 0
     prev_stopped = False
+    prev_marker = -1       # … and the commas of the measure marker it opens with (-1: none)
     gap = False          # a blank line since the last line kept
     for i, text in enumerate(lines):
         if i in furniture:
@@ -370,7 +383,10 @@ def read_bytes(raw: bytes, path: str = "<bytes>") -> Text:
         prev_len += len(text)
         prev_commas += text.count("，") + text.count(",")
         prev_stopped = prev_stopped or any(c in text for c in SENTENCE_STOPS)
-        prev_sentence = _running_text(prev_len, prev_commas, prev_stopped)
+        if prev_len == len(text):       # the paragraph's first line: the commas of its measure marker, if any
+            marker = MEASURE_RE.match(text)
+            prev_marker = -1 if marker is None else marker.group(0).count("，") + marker.group(0).count(",")
+        prev_sentence = _running_text(prev_len, prev_commas, prev_stopped, 0 <= prev_marker < prev_commas)
     if removed:
         anomalies.append(_furniture_anomaly(lines, removed, furniture, pos))
     normalized = "".join(out)

@@ -79,7 +79,7 @@ def _figures(text: str, quote_mask: _Mask, mask: _Mask) -> list[Figure]:
             if prev and "\u4e00" <= prev <= "\u9fff" and prev not in "共近约达有了和、余超逾至到是" \
                     and (freq.get(prev + raw[0]) or prev in "之逐唯统万单同专划"):
                 continue
-            if unit in ("方面", "类", "种", "批", "期", "处", "支", "节", "本", "套") and raw == "一":
+            if unit in ("方面", "类", "种", "批", "期", "处", "支", "节", "本", "套", "张", "例", "床") and raw == "一":
                 continue
         nxt = text[e:e + 1]
         if unit in ("个", "部", "处", "家", "所", "门", "期") and nxt in "月年日号版届":
