@@ -44,6 +44,8 @@ def _head_of_word(w: str, f: str) -> bool | None:
     v = vocab()
     if len(w) == 1 and w in SINGLE_UNIT_CHARS:
         return None
+    if len(w) == 3 and w[0] in OWN_OFFICES and w[1:] == "机关":
+        return True               # 部机关, 局机关: the unit's own offices
     if not _is_han(w) or w in v["not_units"] and w not in v["unit_heads"]:
         return w in v["unit_heads"]
     if w in v["unit_heads"] or w in organs() or TEAM_RE.fullmatch(w):
@@ -60,7 +62,9 @@ def _head_of_word(w: str, f: str) -> bool | None:
 
 # one-character unit words that end a name after a noun (财务管理 + 部, 人事 + 科, 采购 + 办, 立案 + 庭,
 # 人事 + 股: the section of a county bureau)
-SINGLE_UNIT_CHARS = "部司处厅局署院科室馆站队办股庭"
+SINGLE_UNIT_CHARS = "部司处厅局署院科室馆站队办股庭所"
+# one-character unit words joined to a following 机关 (部机关: the ministry's own offices)
+OWN_OFFICES = "部局厅委"
 
 
 def _is_head(tok, prev) -> bool:
@@ -182,9 +186,32 @@ def _merge_tokens(toks):
             out.append((t[0], toks[i + 1][1], w + "组", "n"))
             i += 2
             continue
+        if w in OWN_OFFICES and len(w) == 1 and i + 1 < n_toks and toks[i + 1][2] == "机关":
+            out.append((t[0], toks[i + 1][1], w + "机关", "n"))     # 部 + 机关
+            i += 2
+            continue
+        if w.endswith("会议") and len(w) > 2 and i + 1 < n_toks and toks[i + 1][2] == "事":
+            # 办公会议 + 事 → 办公会 + 议事 (院长办公会议事规则)
+            out.append((t[0], t[1] - 1, w[:-1], "n"))
+            out.append((t[1] - 1, toks[i + 1][1], "议事", "vn"))
+            i += 2
+            continue
+        if w == "委" and out and _joins_wei(out[-1]):
+            p = out.pop()
+            out.append((p[0], t[1], p[2] + w, "n"))             # 卫生健康 + 委, 发展改革 + 委
+            i += 1
+            continue
         out.append(t)
         i += 1
     return out
+
+
+def _joins_wei(p) -> bool:
+    """May a one-character 委 (tagged zg by jieba) join the token ``p`` before it as the short form of
+    a commission (健康 + 委, 改革 + 委)? Not after a level, unit or boundary word (县 + 委, 党委)."""
+    w = p[2]
+    return len(w) >= 2 and _is_han(w) and p[3].startswith(("n", "a", "v")) and not p[3].startswith(PLACE_FLAGS) \
+        and w not in vocab()["boundary"] and not _is_head_word(w) and not _starts_level(w)
 
 
 T_OK = {"青年", "少年", "老年", "中年", "少儿", "儿童"}
@@ -292,6 +319,11 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
             j -= 1
             n += 1
             continue
+        if j == i - 1 and _verb_in_department(toks, j, i):
+            first = j             # 省文联 + 组织 + 联络部: the verb names the department
+            j -= 1
+            n += 1
+            continue
         if _ends_name(w, f):
             break
         if _starts_level(w):
@@ -302,6 +334,26 @@ def _walk_left(toks, i, text, max_tokens=10, max_chars=32, stop_at_award=False):
         j -= 1
         n += 1
     return first
+
+
+DEPARTMENT_ENDS = ("部",)
+
+
+def _verb_in_department(toks, j: int, i: int) -> bool:
+    """Is the verb ``toks[j]`` right before a department word ``toks[i]`` (联络部, 宣传部) part of its
+    name: after a unit name or a preposition, and with no object after the department (it acts:
+    省文联组织联络部牵头)?"""
+    w, f = toks[j][2], toks[j][3]
+    if not (f.startswith("v") and not f.startswith("vn") and len(w) == 2 and _is_han(w) and j >= 1):
+        return False
+    if not toks[i][2].endswith(DEPARTMENT_ENDS) or len(toks[i][2]) < 2 or toks[i][2] in organs():
+        return False
+    before = toks[j - 1]
+    if not (before[2] in LEFT_BOUNDS or before[3].startswith("p")
+            or _is_head(before, toks[j - 2] if j >= 2 else None)):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and nxt[3].startswith("v") and not nxt[3].startswith("vn")
 
 
 # one-character short forms of a unit (the 委 of 卫生健康委员会, 局, 厅) before the offices inside it
@@ -354,7 +406,16 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
                 first = _past_verb(toks, first - 1, text)
                 if first is None:
                     continue      # 排放 + 管理处, 预防 + 控制中心 cut from a name: a verb and a unit word
+        # 清理 + 部机关: a verb or adjective before a bare one-character unit word, not after a preposition
+        # (由采购办) nor at the run's start (a list mark may come before it: 、采购办)
+        if 0 < first == i - 1 and _bare_single(t[2]) and toks[first][3].startswith(("v", "a")) \
+                and not toks[first][3].startswith(("vn", "an")) and not _after_bound(toks, first):
+            first = i
         end = t[1]
+        if t[2] == "所" and not _institute_ok(toks, first, i):
+            continue
+        if _levels_class(toks, first, i):
+            continue              # 省、市、县三级文联: units at each level, a class
         if first and (toks[first - 1][2] in v["class_before"] or _counted(toks, first - 1)) \
                 and not toks[first][3].startswith(PROPER_FLAGS):
             continue              # 各单位, 有关部门, 11个党支部: a class of units (not 所属中国工美…公司)
@@ -381,12 +442,52 @@ def _organizations(text: str, toks) -> list[tuple[str, int, int, int, int]]:
     return out
 
 
+# a preposition or list mark after which a verb and a unit word name a unit (由采购中心, 、采购办)
+PREP_BOUNDS = ("由", "与", "向", "会同", "、")
+
+
+def _after_bound(toks, k: int) -> bool:
+    """Is ``toks[k]`` right after a preposition or list mark of PREP_BOUNDS?"""
+    return k >= 1 and toks[k - 1][2] in PREP_BOUNDS
+
+
+def _bare_single(w: str) -> bool:
+    """Is ``w`` a one-character unit word, alone or with 机关 (部, 局机关)?"""
+    return len(w) == 1 and w in SINGLE_UNIT_CHARS or len(w) == 3 and w[0] in OWN_OFFICES and w[1:] == "机关"
+
+
+INSTITUTE_NOT_BEFORE = ("有", "以", "在", "属", "谓", "需", "得")
+
+
+def _institute_ok(toks, first: int, i: int) -> bool:
+    """Does 所 end a unit name (镇财政所): the name starts at a level (镇, 县 …) and 所 is not the
+    particle before a verb or 有/以/在 (所有, 所需)?"""
+    if toks[first][2][0] not in LEVEL_CHARS or first == i:
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is None or not (nxt[2].startswith(INSTITUTE_NOT_BEFORE) or len(nxt[2]) == 1 and nxt[3].startswith("v"))
+
+
+LEVEL_COUNT_RE = re.compile(r"[一二两三四五六七八九十\d]+级")
+
+
+def _levels_class(toks, first: int, i: int) -> bool:
+    """Is ``toks[first..i]`` a class of units at several levels: a numeral and 级 inside (县三级文联),
+    or after a 、-list of levels (省、市、县文联)?"""
+    if any(LEVEL_COUNT_RE.fullmatch(t[2]) and toks[k - 1][2] in LEVEL_CHARS
+           for k, t in enumerate(toks[first + 1:i + 1], first + 1)):
+        return True               # not 生物安全二级实验室: a grade of one unit
+    return first >= 2 and toks[first - 1][2] == "、" and toks[first - 2][2] in LEVEL_CHARS
+
+
 def _cut_at_inner_verb(toks, first: int, i: int) -> bool:
     """Did the walk stop at a verb that may be inside the name ``toks[first..i]``: a verb before a
     bare unit word (排放 + 管理处)? Not a verb and its object, a class word (融入 + 公司,
     引领 + 保障 + 集团公司)."""
     if not first or not _is_inner_verb(toks[first - 1]) or not _bare_unit(toks, first, i):
         return False
+    if first == i and _after_bound(toks, first - 1) and toks[i][2] in CLASS_OBJECTS:
+        return True               # 由 + 采购 + 中心: a verb with no subject names the unit
     return not (toks[i][2] in CLASS_OBJECTS and (first == i or toks[i - 1][3] == "v"))
 
 
@@ -466,13 +567,15 @@ def _single_unit_ok(toks, i: int, first: int) -> bool:
     if len(w) == 1 and w in SINGLE_UNIT_CHARS:
         if nxt.startswith(NOT_AFTER_SINGLE_UNIT):
             return False
-        if w == "办" and i + 1 < len(toks) and toks[i + 1][3].startswith("n"):
+        if w == "办" and i + 1 < len(toks) and toks[i + 1][3].startswith("n") \
+                and toks[i + 1][2] not in vocab()["boundary"]:
             return False
     v = vocab()
     if first == i - 1:
         prev = toks[first][2]
         if w in v["generic_alone"] and w not in v["unit_heads"] | {"委员会"} or w in CLASS_OBJECTS or w in TASK_GROUPS:
-            if prev in v["name_verbs"] and prev not in ("纪检", "监察", "巡视", "巡察"):
+            if prev in v["name_verbs"] and prev not in ("纪检", "监察", "巡视", "巡察") \
+                    and not _after_bound(toks, first):
                 return False
     if first == i and w[0] == "驻" and len(w) == 2:
         return False
