@@ -1,7 +1,8 @@
 """Tokens and text → award names.
 
 ``_awards_only_tokens(text, toks)``: a token ending in 奖 (not 奖励, not a grade 一等奖) and the name left of
-it, walked as for units and cut after a verb of [award_before] (项目获某某奖), as ``("award", start, end,
+it, walked as for units up to a verb of [award_before] (项目获某某奖; a verb jieba glued to the name is cut off
+first: 获霞川省 → 获 + 霞川省), as ``("award", start, end,
 token start, token end)``; ``_awards_regex(text, mask)``: a title after a verb of [award_before] (获评, 荣获 …) ending in a word of [award_suffix], or a
 “quoted” title right after a verb of [award_naming] whatever it ends with, as ``EntityMention``s. A bare 奖
 after a 者 word in a list (能者上、优者奖、庸者下) is a verb, not an award.
@@ -28,21 +29,6 @@ def _listed_verb(text: str, toks, i: int) -> bool:
         and text[end:end + 1] in ("、", "")
 
 
-@lru_cache(maxsize=1)
-def _award_verb_re() -> re.Pattern:
-    """The verbs of [award_before], longest first."""
-    return re.compile("|".join(_longest_first("award_before")))
-
-
-def _after_award_verb(text: str, start: int, end: int) -> int:
-    """Where the award name in ``text[start:end]`` starts: after the last verb of [award_before] in it
-    that leaves at least 3 characters (项目获霞川省某某奖: jieba may glue 获 to the next word)."""
-    for m in reversed(list(_award_verb_re().finditer(text, start, end))):
-        if end - m.end() >= 3:
-            return m.end()
-    return start
-
-
 def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]:
     """Award names ending in a token ``…奖`` of ``toks``: ``("award", start, end, token start,
     token end)``; the caller drops those whose token is in a title."""
@@ -59,7 +45,7 @@ def _awards_only_tokens(text: str, toks) -> list[tuple[str, int, int, int, int]]
         if w == "奖" and i and _is_han(toks[i - 1][2]) and toks[i - 1][2] not in v["boundary"]:
             k = i - 1       # 丰收 + 奖, 进步 + 奖: the word before a bare 奖 is part of the name
         first = min(k, _walk_left(toks, k, text, stop_at_award=True))
-        start = _after_award_verb(text, toks[first][0], t[1])
+        start = toks[first][0]
         if t[1] - start < 3:
             continue
         out.append(("award", start, t[1], t[0], t[1]))
