@@ -28,7 +28,12 @@ the number of nodes of each role equal the skeleton's.
 
 The example counts are modest so that the file runs in well under a minute. For a longer search::
 
-    KG_HYPOTHESIS_EXAMPLES=5000 .venv/bin/python -m pytest -q tests/extract/test_outline_properties.py
+    KG_HYPOTHESIS_EXAMPLES=5000 KG_HYPOTHESIS_RANDOM=1 .venv/bin/python -m pytest -q tests/extract/test_outline_properties.py
+
+The examples are derandomized (the same ones each run, so CI is deterministic); ``KG_HYPOTHESIS_RANDOM=1``
+draws new ones each run. One random run on 2026-12-01 failed once in
+``test_one_skeleton_in_several_arrangements`` (a measure read as 党组召开专题会议2次 where 加强理论学习 was
+expected) and did not fail again in 4,500 further random examples: that case is still to be found and fixed.
 
 (``KG_HYPOTHESIS_EXAMPLES`` sets ``max_examples`` of every property test here.) A failure prints the
 smallest failing case (its text is ``Case.text``) and the outline as ``kg build -v`` shows it. The tests
@@ -49,10 +54,12 @@ from kg.extract.reading import read_bytes
 from kg.extract.structure import parse
 
 EXAMPLES = int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", "0")) or None
+# the same examples each run (CI is deterministic, as in test_fuzz.py); KG_HYPOTHESIS_RANDOM=1 explores others
+RANDOM = os.environ.get("KG_HYPOTHESIS_RANDOM") == "1"
 
 
 def _settings(n: int):
-    return settings(max_examples=EXAMPLES or n, deadline=None, database=None,
+    return settings(max_examples=EXAMPLES or n, deadline=None, database=None, derandomize=not RANDOM,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
